@@ -1,0 +1,227 @@
+using System.Collections.Immutable;
+using System.Text;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.DistributedData;
+using ProcessRegistry.Akka.Replication;
+
+namespace ProcessRegistry.Akka;
+
+/// <summary>
+/// A cluster-wide process registry: key → live <see cref="IActorRef"/>, replicated to every
+/// node through Distributed Data and read from this node's replica without messaging.
+/// Get it with <c>system.Registry()</c> or <see cref="Get"/>.
+/// </summary>
+/// <remarks>
+/// Start it on every node when the actor system starts (list it in <c>akka.extensions</c>, or use
+/// <c>WithProcessRegistry</c> in Akka.Hosting): writes are pushed to every replica, and a node
+/// whose registry has not started yet makes them wait for the write timeout.
+/// </remarks>
+public sealed class ProcessRegistry : IExtension
+{
+    private readonly ExtendedActorSystem _system;
+    private readonly LocalView _view = new();
+    private readonly Address _selfAddress;
+
+    /// <summary>Creates the extension; use <see cref="Get"/> instead.</summary>
+    public ProcessRegistry(ExtendedActorSystem system)
+    {
+        _system = system;
+        system.Settings.InjectTopLevelFallback(DefaultConfig());
+        system.Settings.InjectTopLevelFallback(DistributedData.DefaultConfig());
+        Settings = ProcessRegistrySettings.Create(system);
+
+        var cluster = Cluster.Get(system);
+        _selfAddress = cluster.SelfAddress;
+        var buckets = new RegistryBuckets(Settings.DistributedKeyCount);
+        var replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
+        var registry = Replication.RegistryActor.Props(Settings, _view, replicator, buckets, CreateResolver(Settings.ConflictResolver));
+        RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
+    }
+
+    /// <summary>This registry's settings.</summary>
+    public ProcessRegistrySettings Settings { get; }
+
+    /// <summary>The registry actor of this node (its supervisor, which forwards to it).</summary>
+    internal IActorRef RegistryActor { get; }
+
+    /// <summary>Number of entries in this node's replica.</summary>
+    public int Count => _view.Count;
+
+    /// <summary>The registry of <paramref name="system"/>, started on first use.</summary>
+    public static ProcessRegistry Get(ActorSystem system) =>
+        system.WithExtension<ProcessRegistry, ProcessRegistryProvider>();
+
+    /// <summary>The reference configuration (<c>akka.cluster.process-registry</c>) embedded in this library.</summary>
+    public static Config DefaultConfig() =>
+        ConfigurationFactory.FromResource<ProcessRegistry>("ProcessRegistry.Akka.reference.conf");
+
+    // ---- reads: this node's replica, no messages --------------------------------------------
+
+    /// <summary>The process registered under <paramref name="key"/>, or null. A plain read of this node's replica.</summary>
+    public IActorRef? GetPid(string key) => _view.TryGet(key, out var entry) ? entry.Pid : null;
+
+    /// <summary>Reads the process registered under <paramref name="key"/> from this node's replica.</summary>
+    public bool TryGetPid(string key, out IActorRef pid)
+    {
+        if (_view.TryGet(key, out var entry))
+        {
+            pid = entry.Pid;
+            return true;
+        }
+        pid = ActorRefs.Nobody;
+        return false;
+    }
+
+    /// <summary>The whole entry registered under <paramref name="key"/>, or null.</summary>
+    public RegistryEntry? Lookup(string key) => _view.TryGet(key, out var entry) ? entry : null;
+
+    /// <summary>Whether <paramref name="key"/> is registered in this node's replica.</summary>
+    public bool IsRegistered(string key) => _view.TryGet(key, out _);
+
+    /// <summary>A snapshot of every entry in this node's replica.</summary>
+    public IReadOnlyList<RegistryEntry> Entries() => _view.Entries.ToList();
+
+    /// <summary>A snapshot of the entries whose processes live on this node.</summary>
+    public IReadOnlyList<RegistryEntry> LocalEntries() => EntriesOn(_selfAddress);
+
+    /// <summary>Number of entries whose processes live on the node at <paramref name="node"/>.</summary>
+    public int CountOn(Address node) => _view.Entries.Count(e => e.Node.Equals(node));
+
+    /// <summary>Entries whose metadata has label <paramref name="name"/> (with <paramref name="value"/>, when given).</summary>
+    public IReadOnlyList<RegistryEntry> EntriesWithMetadata(string name, string? value = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _view.Entries
+            .Where(e => e.Metadata.TryGetValue(name, out var v) && (value is null || v == value))
+            .ToList();
+    }
+
+    private List<RegistryEntry> EntriesOn(Address node) => _view.Entries.Where(e => e.Node.Equals(node)).ToList();
+
+    // ---- writes: through the owner's registry actor -----------------------------------------
+
+    /// <summary>
+    /// Registers <paramref name="pid"/> under <paramref name="key"/>. The node hosting the pid
+    /// writes the entry, watches the pid and removes the entry when it stops. Registering the
+    /// same pid again replaces its metadata. When the task completes the entry is visible on
+    /// this node and on the pid's node.
+    /// </summary>
+    /// <exception cref="ArgumentException">Null, empty or too long key; null, <c>Nobody</c> or dead pid;
+    /// metadata over its limits. Thrown before anything is written.</exception>
+    /// <exception cref="KeyAlreadyRegisteredException">The task faults with it when another live pid holds the key.</exception>
+    public Task<RegistryEntry> Register(string key, IActorRef pid, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ValidateKey(key);
+        ValidatePid(pid);
+        var labels = ValidateMetadata(metadata);
+        return Ask(new RegisterCommand(key, pid, labels, Force: false), ToEntry);
+    }
+
+    /// <summary>
+    /// Unregisters <paramref name="key"/> (on the node that owns it). The task's result says
+    /// whether an entry was removed.
+    /// </summary>
+    /// <exception cref="ArgumentException">Null, empty or too long key.</exception>
+    public Task<bool> Unregister(string key)
+    {
+        ValidateKey(key);
+        return Ask(new UnregisterCommand(key, null), reply => ((UnregisterReply)reply).Removed);
+    }
+
+    /// <summary>Subscribes <paramref name="subscriber"/> to this node's <see cref="RegistryEvent"/>s.</summary>
+    public void Subscribe(IActorRef subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        _system.EventStream.Subscribe(subscriber, typeof(RegistryEvent));
+    }
+
+    /// <summary>Stops sending registry events to <paramref name="subscriber"/>.</summary>
+    public void Unsubscribe(IActorRef subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        _system.EventStream.Unsubscribe(subscriber, typeof(RegistryEvent));
+    }
+
+    internal Task<RegistryEntry> RegisterForced(string key, IActorRef pid) =>
+        Ask(new RegisterCommand(key, pid, ImmutableDictionary<string, string>.Empty, Force: true), ToEntry);
+
+    private async Task<T> Ask<T>(object command, Func<object, T> interpret)
+    {
+        var reply = await RegistryActor.Ask<object>(command, Settings.AskTimeout).ConfigureAwait(false);
+        return reply is Status.Failure failure ? throw failure.Cause : interpret(reply);
+    }
+
+    private static RegistryEntry ToEntry(object reply) => reply switch
+    {
+        RegisterAccepted accepted => accepted.Record.ToEntry(accepted.Key),
+        RegisterTaken taken => throw new KeyAlreadyRegisteredException(taken.Key, taken.Holder),
+        RegisterRejected rejected => throw new ArgumentException(rejected.Reason, "pid"),
+        _ => throw new InvalidOperationException($"Unexpected registry reply {reply.GetType().Name}."),
+    };
+
+    // ---- validation -------------------------------------------------------------------------
+
+    internal void ValidateKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length == 0)
+            throw new ArgumentException("A registry key must not be empty.", nameof(key));
+        if (key.Length > Settings.MaxKeyLength)
+            throw new ArgumentException(
+                $"A registry key is at most {Settings.MaxKeyLength} characters (akka.cluster.process-registry.max-key-length); this one has {key.Length}.",
+                nameof(key));
+    }
+
+    private static void ValidatePid(IActorRef pid)
+    {
+        ArgumentNullException.ThrowIfNull(pid);
+        if (pid.IsNobody() || pid is DeadLetterActorRef)
+            throw new ArgumentException($"{pid} is not a process that can be registered.", nameof(pid));
+        if (IsKnownDead(pid))
+            throw new ArgumentException($"{pid.Path} is not alive; nothing was registered.", nameof(pid));
+    }
+
+    /// <summary>
+    /// A local pid that already stopped. Akka marks IsTerminated obsolete in favour of watching,
+    /// but a watch answers asynchronously and bad input must be refused before anything is written.
+    /// Remote pids are checked by their owner.
+    /// </summary>
+#pragma warning disable CS0618
+    internal static bool IsKnownDead(IActorRef pid) => pid is IInternalActorRef { IsLocal: true, IsTerminated: true };
+#pragma warning restore CS0618
+
+    private ImmutableDictionary<string, string> ValidateMetadata(IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is null || metadata.Count == 0) return ImmutableDictionary<string, string>.Empty;
+        if (metadata.Count > Settings.MaxMetadataEntries)
+            throw new ArgumentException(
+                $"Metadata has {metadata.Count} labels; at most {Settings.MaxMetadataEntries} are allowed (max-metadata-entries).",
+                nameof(metadata));
+        var bytes = 0;
+        foreach (var (name, value) in metadata)
+        {
+            if (string.IsNullOrEmpty(name))
+                throw new ArgumentException("Metadata label names must not be null or empty.", nameof(metadata));
+            if (value is null)
+                throw new ArgumentException($"Metadata label '{name}' has a null value.", nameof(metadata));
+            bytes += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
+        }
+        if (bytes > Settings.MaxMetadataBytes)
+            throw new ArgumentException(
+                $"Metadata takes {bytes} bytes; at most {Settings.MaxMetadataBytes} are allowed (max-metadata-bytes).",
+                nameof(metadata));
+        return metadata.ToImmutableDictionary(StringComparer.Ordinal);
+    }
+
+    private static IConflictResolver CreateResolver(string name) => name switch
+    {
+        "keep-newest" => new KeepNewestResolver(),
+        "keep-oldest" => new KeepOldestResolver(),
+        _ => Type.GetType(name) is { } type && typeof(IConflictResolver).IsAssignableFrom(type)
+            ? (IConflictResolver)Activator.CreateInstance(type)!
+            : throw new ConfigurationException(
+                $"akka.cluster.process-registry.conflict-resolver '{name}' is neither keep-newest, keep-oldest nor an {nameof(IConflictResolver)} type."),
+    };
+}

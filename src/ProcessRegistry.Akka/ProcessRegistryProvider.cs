@@ -1,0 +1,14 @@
+using Akka.Actor;
+
+namespace ProcessRegistry.Akka;
+
+/// <summary>
+/// Extension id of <see cref="ProcessRegistry"/>. Name this type in <c>akka.extensions</c> to start
+/// the registry with the actor system:
+/// <c>akka.extensions = ["ProcessRegistry.Akka.ProcessRegistryProvider, ProcessRegistry.Akka"]</c>.
+/// </summary>
+public sealed class ProcessRegistryProvider : ExtensionIdProvider<ProcessRegistry>
+{
+    /// <inheritdoc />
+    public override ProcessRegistry CreateExtension(ExtendedActorSystem system) => new(system);
+}

@@ -1,0 +1,106 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.DistributedData;
+
+namespace ProcessRegistry.Akka;
+
+/// <summary>
+/// Settings of the process registry, read from <c>akka.cluster.process-registry</c>.
+/// </summary>
+public sealed class ProcessRegistrySettings
+{
+    private ProcessRegistrySettings(Config config, Config distributedData)
+    {
+        Name = config.GetString("name");
+        Role = config.GetString("role", "");
+        DistributedKeyCount = config.GetInt("distributed-key-count");
+        MaxKeyLength = config.GetInt("max-key-length");
+        MaxMetadataEntries = config.GetInt("max-metadata-entries");
+        MaxMetadataBytes = config.GetInt("max-metadata-bytes");
+        AskTimeout = config.GetTimeSpan("ask-timeout");
+        WriteTimeout = config.GetTimeSpan("write-timeout");
+        PruneInterval = config.GetTimeSpan("prune-interval");
+        TombstoneTimeToLive = config.GetTimeSpan("tombstone-time-to-live");
+        StopConflictLoser = config.GetString("on-conflict") switch
+        {
+            "stop" => true,
+            "notify" => false,
+            var other => throw new ConfigurationException(
+                $"akka.cluster.process-registry.on-conflict must be 'stop' or 'notify', not '{other}'."),
+        };
+        ConflictResolver = config.GetString("conflict-resolver");
+        var replicator = config.GetConfig("replicator");
+        if (string.IsNullOrEmpty(replicator.GetString("role", "")))
+            replicator = ConfigurationFactory.ParseString($"role = \"{Role}\"").WithFallback(replicator);
+        replicator = replicator.WithFallback(distributedData);
+        ReplicatorName = replicator.GetString("name");
+        Replicator = ReplicatorSettings.Create(replicator);
+
+        if (DistributedKeyCount < 1)
+            throw new ConfigurationException("akka.cluster.process-registry.distributed-key-count must be at least 1.");
+        if (MaxKeyLength < 1)
+            throw new ConfigurationException("akka.cluster.process-registry.max-key-length must be at least 1.");
+    }
+
+    /// <summary>Name of the registry actor under <c>/system</c>; the same on every node.</summary>
+    public string Name { get; }
+
+    /// <summary>The registry runs on members with this role; on all members when empty.</summary>
+    public string Role { get; }
+
+    /// <summary>Number of top-level DData keys the entries are spread over.</summary>
+    public int DistributedKeyCount { get; }
+
+    /// <summary>Longest accepted key, in UTF-16 characters.</summary>
+    public int MaxKeyLength { get; }
+
+    /// <summary>Most metadata labels one entry may carry.</summary>
+    public int MaxMetadataEntries { get; }
+
+    /// <summary>Largest summed UTF-8 size of one entry's metadata names and values.</summary>
+    public int MaxMetadataBytes { get; }
+
+    /// <summary>How long a registration waits for the owning node's registry actor.</summary>
+    public TimeSpan AskTimeout { get; }
+
+    /// <summary>Timeout of the WriteAll that pushes each write to every replica.</summary>
+    public TimeSpan WriteTimeout { get; }
+
+    /// <summary>How often the leader sweeps entries of removed members.</summary>
+    public TimeSpan PruneInterval { get; }
+
+    /// <summary>How long a removal tombstone lives before its owner erases it.</summary>
+    public TimeSpan TombstoneTimeToLive { get; }
+
+    /// <summary>Whether the loser of a name conflict is stopped after being told (<c>on-conflict = stop</c>).</summary>
+    public bool StopConflictLoser { get; }
+
+    /// <summary>
+    /// <c>keep-newest</c>, <c>keep-oldest</c>, or the assembly-qualified name of an
+    /// <see cref="IConflictResolver"/> with a parameterless constructor.
+    /// </summary>
+    public string ConflictResolver { get; }
+
+    /// <summary>Actor name of the registry's own replicator under <c>/system</c>.</summary>
+    public string ReplicatorName { get; }
+
+    /// <summary>Settings of the registry's own replicator.</summary>
+    public ReplicatorSettings Replicator { get; }
+
+    /// <summary>Reads the settings from the system's configuration.</summary>
+    public static ProcessRegistrySettings Create(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return Create(system.Settings.Config);
+    }
+
+    /// <summary>Reads the settings from a full configuration that contains <c>akka.cluster.process-registry</c>.</summary>
+    public static ProcessRegistrySettings Create(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var full = config.WithFallback(ProcessRegistry.DefaultConfig()).WithFallback(DistributedData.DefaultConfig());
+        return new ProcessRegistrySettings(
+            full.GetConfig("akka.cluster.process-registry"),
+            full.GetConfig("akka.cluster.distributed-data"));
+    }
+}

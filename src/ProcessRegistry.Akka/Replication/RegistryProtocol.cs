@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+
+namespace ProcessRegistry.Akka.Replication;
+
+/// <summary>Register <paramref name="Pid"/> under <paramref name="Key"/>; handled by the node that hosts the pid.</summary>
+/// <remarks><paramref name="Force"/> replaces a live holder: used by spawn hosts, whose single activation comes from sharding.</remarks>
+internal sealed record RegisterCommand(string Key, IActorRef Pid, ImmutableDictionary<string, string> Metadata, bool Force);
+
+/// <summary>Unregister <paramref name="Key"/> if it maps to <paramref name="Pid"/> (any pid when null).</summary>
+internal sealed record UnregisterCommand(string Key, IActorRef? Pid);
+
+internal abstract record RegisterReply;
+
+internal sealed record RegisterAccepted(string Key, EntryRecord Record) : RegisterReply;
+
+internal sealed record RegisterTaken(string Key, IActorRef Holder) : RegisterReply;
+
+internal sealed record RegisterRejected(string Reason) : RegisterReply;
+
+internal sealed record UnregisterReply(bool Removed);
+
+internal sealed record SubscribeCommand(IActorRef Subscriber);
+
+internal sealed record UnsubscribeCommand(IActorRef Subscriber);

@@ -1,0 +1,150 @@
+using System.Collections.Immutable;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Serialization;
+
+namespace ProcessRegistry.Akka.Replication;
+
+/// <summary>
+/// Compact binary format for the replicated records and the messages registry actors exchange.
+/// Records dominate gossip size, so they are written field by field instead of as JSON.
+/// </summary>
+internal sealed class RegistrySerializer : SerializerWithStringManifest
+{
+    public const int SerializerId = 7421;
+
+    private const string EntryRecordManifest = "E";
+    private const string RegisterManifest = "R";
+    private const string UnregisterManifest = "U";
+    private const string AcceptedManifest = "A";
+    private const string TakenManifest = "T";
+    private const string RejectedManifest = "X";
+    private const string UnregisterReplyManifest = "Y";
+
+    public RegistrySerializer(ExtendedActorSystem system) : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        EntryRecord => EntryRecordManifest,
+        RegisterCommand => RegisterManifest,
+        UnregisterCommand => UnregisterManifest,
+        RegisterAccepted => AcceptedManifest,
+        RegisterTaken => TakenManifest,
+        RegisterRejected => RejectedManifest,
+        UnregisterReply => UnregisterReplyManifest,
+        _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            switch (obj)
+            {
+                case EntryRecord record:
+                    WriteRecord(writer, record);
+                    break;
+                case RegisterCommand command:
+                    writer.Write(command.Key);
+                    WriteRef(writer, command.Pid);
+                    WriteMetadata(writer, command.Metadata);
+                    writer.Write(command.Force);
+                    break;
+                case UnregisterCommand command:
+                    writer.Write(command.Key);
+                    writer.Write(command.Pid is not null);
+                    if (command.Pid is not null) WriteRef(writer, command.Pid);
+                    break;
+                case RegisterAccepted accepted:
+                    writer.Write(accepted.Key);
+                    WriteRecord(writer, accepted.Record);
+                    break;
+                case RegisterTaken taken:
+                    writer.Write(taken.Key);
+                    WriteRef(writer, taken.Holder);
+                    break;
+                case RegisterRejected rejected:
+                    writer.Write(rejected.Reason);
+                    break;
+                case UnregisterReply reply:
+                    writer.Write(reply.Removed);
+                    break;
+                default:
+                    throw new ArgumentException($"Cannot serialize {obj.GetType()} with {nameof(RegistrySerializer)}.");
+            }
+        }
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes));
+        return manifest switch
+        {
+            EntryRecordManifest => ReadRecord(reader),
+            RegisterManifest => new RegisterCommand(reader.ReadString(), ReadRef(reader), ReadMetadata(reader), reader.ReadBoolean()),
+            UnregisterManifest => new UnregisterCommand(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
+            AcceptedManifest => new RegisterAccepted(reader.ReadString(), ReadRecord(reader)),
+            TakenManifest => new RegisterTaken(reader.ReadString(), ReadRef(reader)),
+            RejectedManifest => new RegisterRejected(reader.ReadString()),
+            UnregisterReplyManifest => new UnregisterReply(reader.ReadBoolean()),
+            _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
+        };
+    }
+
+    private void WriteRecord(BinaryWriter writer, EntryRecord record)
+    {
+        WriteRef(writer, record.Pid);
+        writer.Write(record.Owner.Address.ToString());
+        writer.Write(record.Owner.Uid);
+        WriteMetadata(writer, record.Metadata);
+        writer.Write(record.RegisteredAtTicks);
+        writer.Write(record.Version);
+        writer.Write(record.RemovedBecause is { } reason ? (byte)(reason + 1) : (byte)0);
+    }
+
+    private EntryRecord ReadRecord(BinaryReader reader)
+    {
+        var pid = ReadRef(reader);
+        var owner = new UniqueAddress(Address.Parse(reader.ReadString()), reader.ReadInt32());
+        var metadata = ReadMetadata(reader);
+        var registeredAt = reader.ReadInt64();
+        var version = reader.ReadInt64();
+        var removed = reader.ReadByte();
+        return new EntryRecord(pid, owner, metadata, registeredAt, version,
+            removed == 0 ? null : (UnregisterReason)(removed - 1));
+    }
+
+    private static void WriteRef(BinaryWriter writer, IActorRef actorRef) =>
+        writer.Write(Serialization.SerializedActorPath(actorRef));
+
+    private IActorRef ReadRef(BinaryReader reader) => system.Provider.ResolveActorRef(reader.ReadString());
+
+    private static void WriteMetadata(BinaryWriter writer, ImmutableDictionary<string, string> metadata)
+    {
+        writer.Write7BitEncodedInt(metadata.Count);
+        foreach (var (name, value) in metadata)
+        {
+            writer.Write(name);
+            writer.Write(value);
+        }
+    }
+
+    private static ImmutableDictionary<string, string> ReadMetadata(BinaryReader reader)
+    {
+        var count = reader.Read7BitEncodedInt();
+        if (count == 0) return ImmutableDictionary<string, string>.Empty;
+        var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            builder[reader.ReadString()] = reader.ReadString();
+        }
+        return builder.ToImmutable();
+    }
+}

@@ -1,0 +1,131 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Remote;
+using Akka.Remote.Transport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ProcessRegistry.Akka.Tests.Infrastructure;
+
+/// <summary>
+/// A spec whose TestKit system is the first node of a real cluster over TCP on 127.0.0.1
+/// (dynamic ports, throttler adapter for partitions). More nodes are extra ActorSystems in
+/// this process, each starting the registry with the system, as a deployment would.
+/// </summary>
+public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
+{
+    private const string SystemName = "registry-spec";
+    private readonly List<ActorSystem> _extraNodes = new();
+    private readonly Config _config;
+
+    protected ClusterSpec(ITestOutputHelper output, string? extraConfig = null)
+        : this(output, NodeConfig(extraConfig))
+    {
+    }
+
+    private ClusterSpec(ITestOutputHelper output, Config config) : base(config, SystemName, output)
+    {
+        _config = config;
+    }
+
+    /// <summary>Generous so a loaded 2-core machine forms clusters and replicates in time.</summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    protected static Config NodeConfig(string? extraConfig) =>
+        ConfigurationFactory.ParseString(extraConfig ?? "").WithFallback(ConfigurationFactory.ParseString("""
+            akka {
+              loglevel = WARNING
+              stdout-loglevel = WARNING
+              extensions = ["ProcessRegistry.Akka.ProcessRegistryProvider, ProcessRegistry.Akka"]
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = 127.0.0.1
+                port = 0
+                applied-adapters = [trttl]
+              }
+              cluster {
+                # Tests decide who is downed, and when.
+                downing-provider-class = ""
+                # A loaded CI box must not mistake a slow node for a dead one.
+                failure-detector.acceptable-heartbeat-pause = 10s
+                gossip-interval = 200ms
+                leader-actions-interval = 200ms
+              }
+              coordinated-shutdown.exit-clr = off
+            }
+            """));
+
+    /// <summary>Starts <paramref name="count"/> nodes (the TestKit system first) and waits until all see each other Up.</summary>
+    protected async Task<ActorSystem[]> StartCluster(int count)
+    {
+        var nodes = new ActorSystem[count];
+        nodes[0] = Sys;
+        for (var i = 1; i < count; i++)
+        {
+            nodes[i] = ActorSystem.Create(SystemName, _config);
+            _extraNodes.Add(nodes[i]);
+        }
+        var seed = Cluster.Get(Sys).SelfAddress;
+        foreach (var node in nodes)
+            await Cluster.Get(node).JoinAsync(seed).WaitAsync(Patience);
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var node in nodes)
+                Assert.Equal(count, Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up));
+        }, Patience);
+        return nodes;
+    }
+
+    /// <summary>Starts one more node and joins it to the cluster of the TestKit system.</summary>
+    protected async Task<ActorSystem> StartNode()
+    {
+        var node = ActorSystem.Create(SystemName, _config);
+        _extraNodes.Add(node);
+        await Cluster.Get(node).JoinAsync(Cluster.Get(Sys).SelfAddress).WaitAsync(Patience);
+        return node;
+    }
+
+    protected static Address AddressOf(ActorSystem node) => Cluster.Get(node).SelfAddress;
+
+    /// <summary>
+    /// Asserts two refs name the same actor of <paramref name="host"/>, whether either is the
+    /// host's local ref or another node's remote ref to it.
+    /// </summary>
+    protected static void AssertSamePid(IActorRef expected, IActorRef? actual, ActorSystem host)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.Path.ToStringWithAddress(AddressOf(host)), actual.Path.ToStringWithAddress(AddressOf(host)));
+    }
+
+    /// <summary>Cuts (or heals) all traffic between <paramref name="a"/> and <paramref name="b"/>, both ways.</summary>
+    protected static async Task SetPartition(ActorSystem a, ActorSystem b, bool cut)
+    {
+        ThrottleMode mode = cut ? Blackhole.Instance : Unthrottled.Instance;
+        foreach (var (from, to) in new[] { (a, b), (b, a) })
+        {
+            var transport = ((IRemoteActorRefProvider)((ExtendedActorSystem)from).Provider).Transport;
+            Assert.True(await transport.ManagementCommand(new SetThrottle(AddressOf(to), ThrottleTransportAdapter.Direction.Both, mode)));
+        }
+    }
+
+    /// <summary>A live actor on <paramref name="node"/> that can be registered and stopped at will.</summary>
+    protected static IActorRef SpawnProcess(ActorSystem node, string? name = null) =>
+        name is null ? node.ActorOf(Props.Create<IdleProcess>()) : node.ActorOf(Props.Create<IdleProcess>(), name);
+
+    /// <summary>The registry actor itself, below the supervisor that restarts it.</summary>
+    protected static Task<IActorRef> RegistryWorkerOf(ActorSystem node) =>
+        node.ActorSelection(node.Registry().RegistryActor.Path / "registry").ResolveOne(Patience);
+
+    protected override void AfterAll()
+    {
+        var terminations = _extraNodes.Select(node => node.Terminate()).ToArray();
+        Task.WhenAll(terminations).Wait(Patience);
+        base.AfterAll();
+    }
+
+    private sealed class IdleProcess : ReceiveActor
+    {
+        public IdleProcess() => ReceiveAny(_ => { });
+    }
+}
