@@ -1,0 +1,35 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+
+namespace ProcessRegistry.Akka.Benchmarks;
+
+/// <summary>N ActorSystems in this process, joined over TCP on 127.0.0.1, each starting the registry.</summary>
+internal sealed class LoopbackCluster : IAsyncDisposable
+{
+    private LoopbackCluster(ActorSystem[] nodes) => Nodes = nodes;
+
+    public ActorSystem[] Nodes { get; }
+
+    public static async Task<LoopbackCluster> Start(int count)
+    {
+        var config = ConfigurationFactory.ParseString("""
+            akka {
+              loglevel = ERROR
+              extensions = ["ProcessRegistry.Akka.ProcessRegistryProvider, ProcessRegistry.Akka"]
+              actor.provider = cluster
+              remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+              cluster.downing-provider-class = ""
+              coordinated-shutdown.exit-clr = off
+            }
+            """);
+        var nodes = Enumerable.Range(0, count).Select(_ => ActorSystem.Create("bench", config)).ToArray();
+        var seed = Cluster.Get(nodes[0]).SelfAddress;
+        await Task.WhenAll(nodes.Select(n => Cluster.Get(n).JoinAsync(seed))).WaitAsync(TimeSpan.FromMinutes(1));
+        while (nodes.Any(n => Cluster.Get(n).State.Members.Count(m => m.Status == MemberStatus.Up) < count))
+            await Task.Delay(50);
+        return new LoopbackCluster(nodes);
+    }
+
+    public async ValueTask DisposeAsync() => await Task.WhenAll(Nodes.Select(n => n.Terminate()));
+}

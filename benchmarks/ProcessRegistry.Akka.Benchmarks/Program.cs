@@ -1,0 +1,21 @@
+using ProcessRegistry.Akka.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation [count]
+var mode = args.FirstOrDefault() ?? "propagation";
+switch (mode)
+{
+    case "propagation":
+        var count = args.Length > 1 ? int.Parse(args[1]) : 1000;
+        var pace = TimeSpan.FromMilliseconds(5);
+        Console.WriteLine($"Propagation: register on A, visible in C's local view; 3 nodes on loopback, {count} registrations, one every ~{pace.TotalMilliseconds} ms after the previous arrived.");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+        Console.WriteLine();
+        Console.WriteLine("| what | n | p50 ms | p99 ms | max ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (name, stats) in await PropagationBenchmark.Run(count, pace))
+            Console.WriteLine($"| {name} | {stats.Count} | {stats.P50:F1} | {stats.P99:F1} | {stats.Max:F1} |");
+        return 0;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation.");
+        return 2;
+}

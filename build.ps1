@@ -1,0 +1,29 @@
+#!/usr/bin/env pwsh
+# Windows / PowerShell twin of .ci/run: keep the two in step.
+#   ./build.ps1            restore, build, test, demo, validate docker-compose.yml
+#   ./build.ps1 -Target test
+param([ValidateSet('all', 'build', 'test', 'demo', 'compose')] [string] $Target = 'all')
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Step([string] $Name, [scriptblock] $Body) {
+    Write-Host "== $Name"
+    & $Body
+    if ($LASTEXITCODE -ne 0) { throw "$Name failed with exit code $LASTEXITCODE" }
+}
+
+if ($Target -in 'all', 'build', 'test', 'demo') {
+    Invoke-Step 'restore' { dotnet restore ProcessRegistry.Akka.sln }
+    Invoke-Step 'build' { dotnet build ProcessRegistry.Akka.sln --no-restore -c Release }
+}
+if ($Target -in 'all', 'test') {
+    Invoke-Step 'tests' { dotnet test ProcessRegistry.Akka.sln --no-build -c Release }
+}
+if ($Target -in 'all', 'demo') {
+    Invoke-Step 'demo' { dotnet run --no-build -c Release --project samples/ProcessRegistry.Akka.Demo }
+}
+if ($Target -in 'all', 'compose') {
+    Invoke-Step 'docker-compose.yml' { docker-compose -f docker-compose.yml config -q }
+}
