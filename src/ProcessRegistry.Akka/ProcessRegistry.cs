@@ -5,6 +5,7 @@ using Akka.Cluster;
 using Akka.Configuration;
 using Akka.DistributedData;
 using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Spawning;
 
 namespace ProcessRegistry.Akka;
 
@@ -23,6 +24,7 @@ public sealed class ProcessRegistry : IExtension
     private readonly ExtendedActorSystem _system;
     private readonly LocalView _view = new();
     private readonly Address _selfAddress;
+    private readonly Task<IActorRef> _spawnRegion;
 
     /// <summary>Creates the extension; use <see cref="Get"/> instead.</summary>
     public ProcessRegistry(ExtendedActorSystem system)
@@ -38,6 +40,7 @@ public sealed class ProcessRegistry : IExtension
         var replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
         var registry = Replication.RegistryActor.Props(Settings, _view, replicator, buckets, CreateResolver(Settings.ConflictResolver));
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
+        _spawnRegion = SpawnRegion.Start(system, Settings);
     }
 
     /// <summary>This registry's settings.</summary>
@@ -61,6 +64,54 @@ public sealed class ProcessRegistry : IExtension
 
     /// <summary>The process registered under <paramref name="key"/>, or null. A plain read of this node's replica.</summary>
     public IActorRef? GetPid(string key) => _view.TryGet(key, out var entry) ? entry.Pid : null;
+
+    /// <summary>
+    /// The process registered under <paramref name="key"/>; when there is none, exactly one is
+    /// started somewhere in the cluster from <paramref name="props"/> (through Cluster Sharding),
+    /// registered, and returned. A hit in this node's replica returns at once without messaging.
+    /// The process decides its own lifetime; once it stops, the next call starts a fresh one.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad key, or props that cannot be sent to another node
+    /// (they need an actor type and serializable constructor arguments). Thrown before anything is spawned.</exception>
+    /// <exception cref="TimeoutException">The task faults with it when no process answered within <c>spawn.timeout</c>.</exception>
+    public Task<IActorRef> GetPid(string key, Props props, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        ArgumentNullException.ThrowIfNull(props);
+        if (_view.TryGet(key, out var entry)) return Task.FromResult(entry.Pid);
+        PropsCheck.EnsureCanTravel(_system, key, props);
+        return Spawn(key, props, cancellationToken);
+    }
+
+    private async Task<IActorRef> Spawn(string key, Props props, CancellationToken cancellationToken)
+    {
+        var region = await _spawnRegion.ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + Settings.SpawnTimeout;
+        try
+        {
+            while (true)
+            {
+                var remaining = deadline - DateTime.UtcNow;
+                if (remaining <= TimeSpan.Zero) throw new AskTimeoutException("spawn deadline passed");
+                var reply = await region.Ask<object>(new SpawnRequest(key, props), remaining, cancellationToken).ConfigureAwait(false);
+                switch (reply)
+                {
+                    case SpawnReply { Pid: { } pid }:
+                        return pid;
+                    case SpawnReply:
+                        continue; // the key's previous host was stopping; its successor will answer
+                    case Status.Failure failure:
+                        throw failure.Cause;
+                    default:
+                        throw new InvalidOperationException($"Unexpected spawn reply {reply.GetType().Name} for key '{key}'.");
+                }
+            }
+        }
+        catch (AskTimeoutException ex)
+        {
+            throw new TimeoutException($"No process for key '{key}' answered within {Settings.SpawnTimeout} (akka.cluster.process-registry.spawn.timeout).", ex);
+        }
+    }
 
     /// <summary>Reads the process registered under <paramref name="key"/> from this node's replica.</summary>
     public bool TryGetPid(string key, out IActorRef pid)

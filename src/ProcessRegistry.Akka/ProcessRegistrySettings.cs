@@ -29,6 +29,11 @@ public sealed class ProcessRegistrySettings
                 $"akka.cluster.process-registry.on-conflict must be 'stop' or 'notify', not '{other}'."),
         };
         ConflictResolver = config.GetString("conflict-resolver");
+        var spawn = config.GetConfig("spawn");
+        SpawnTypeName = spawn.GetString("type-name");
+        SpawnRole = spawn.GetString("role", "");
+        SpawnShards = spawn.GetInt("number-of-shards");
+        SpawnTimeout = spawn.GetTimeSpan("timeout");
         var replicator = config.GetConfig("replicator");
         if (string.IsNullOrEmpty(replicator.GetString("role", "")))
             replicator = ConfigurationFactory.ParseString($"role = \"{Role}\"").WithFallback(replicator);
@@ -80,6 +85,18 @@ public sealed class ProcessRegistrySettings
     /// <see cref="IConflictResolver"/> with a parameterless constructor.
     /// </summary>
     public string ConflictResolver { get; }
+
+    /// <summary>Sharding type name of the spawn-on-demand region.</summary>
+    public string SpawnTypeName { get; }
+
+    /// <summary>Processes are spawned on members with this role; on all members when empty.</summary>
+    public string SpawnRole { get; }
+
+    /// <summary>Number of shards of the spawn-on-demand region.</summary>
+    public int SpawnShards { get; }
+
+    /// <summary>How long <c>GetPid(key, props)</c> waits for the process.</summary>
+    public TimeSpan SpawnTimeout { get; }
 
     /// <summary>Actor name of the registry's own replicator under <c>/system</c>.</summary>
     public string ReplicatorName { get; }

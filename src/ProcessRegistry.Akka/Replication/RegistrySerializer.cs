@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Serialization;
+using ProcessRegistry.Akka.Spawning;
 
 namespace ProcessRegistry.Akka.Replication;
 
@@ -21,6 +22,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string TakenManifest = "T";
     private const string RejectedManifest = "X";
     private const string UnregisterReplyManifest = "Y";
+    private const string SpawnRequestManifest = "S";
+    private const string SpawnReplyManifest = "P";
 
     public RegistrySerializer(ExtendedActorSystem system) : base(system)
     {
@@ -37,6 +40,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         RegisterTaken => TakenManifest,
         RegisterRejected => RejectedManifest,
         UnregisterReply => UnregisterReplyManifest,
+        SpawnRequest => SpawnRequestManifest,
+        SpawnReply => SpawnReplyManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
     };
 
@@ -75,6 +80,15 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                 case UnregisterReply reply:
                     writer.Write(reply.Removed);
                     break;
+                case SpawnRequest request:
+                    writer.Write(request.Key);
+                    PropsWire.Write(writer, request.Props, system.Serialization);
+                    break;
+                case SpawnReply reply:
+                    writer.Write(reply.Key);
+                    writer.Write(reply.Pid is not null);
+                    if (reply.Pid is not null) WriteRef(writer, reply.Pid);
+                    break;
                 default:
                     throw new ArgumentException($"Cannot serialize {obj.GetType()} with {nameof(RegistrySerializer)}.");
             }
@@ -94,6 +108,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             TakenManifest => new RegisterTaken(reader.ReadString(), ReadRef(reader)),
             RejectedManifest => new RegisterRejected(reader.ReadString()),
             UnregisterReplyManifest => new UnregisterReply(reader.ReadBoolean()),
+            SpawnRequestManifest => new SpawnRequest(reader.ReadString(), PropsWire.Read(reader, system.Serialization)),
+            SpawnReplyManifest => new SpawnReply(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
         };
     }

@@ -1,0 +1,29 @@
+using Akka.Actor;
+using ProcessRegistry.Akka.Replication;
+
+namespace ProcessRegistry.Akka.Spawning;
+
+/// <summary>
+/// Props go to whichever node hosts the key, so they are sent through the same serializer
+/// here first: props that cannot travel fail on the calling node with the reason, before
+/// anything is spawned.
+/// </summary>
+internal static class PropsCheck
+{
+    public static void EnsureCanTravel(ExtendedActorSystem system, string key, Props props)
+    {
+        var serializer = (RegistrySerializer)system.Serialization.FindSerializerForType(typeof(SpawnRequest));
+        var request = new SpawnRequest(key, props);
+        try
+        {
+            serializer.FromBinary(serializer.ToBinary(request), serializer.Manifest(request));
+        }
+        catch (Exception ex)
+        {
+            throw new ArgumentException(
+                $"Props for key '{key}' (actor {props.Type?.Name ?? "unknown"}) cannot be sent to another node: {ex.Message} " +
+                "Use Props.Create with an actor type and serializable constructor arguments.",
+                nameof(props), ex);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using Akka.Actor;
+using Akka.Cluster;
+using ProcessRegistry.Akka.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ProcessRegistry.Akka.Tests;
+
+/// <remarks>
+/// The user's sharding passivates idle entities after one second: the registry's region must
+/// not, or processes reached by direct messages would be stopped behind their back.
+/// </remarks>
+public sealed class SpawnSpecs(ITestOutputHelper output)
+    : ClusterSpec(output, "akka.cluster.sharding.passivate-idle-entity-after = 1s")
+{
+    [Fact]
+    public async Task Three_nodes_asking_for_the_same_1000_keys_concurrently_get_exactly_1000_processes_and_agree_on_each()
+    {
+        var nodes = await StartCluster(3);
+        var (props, run) = CountedProcess.ForNewRun();
+        var keys = Enumerable.Range(0, 1000).Select(i => $"spawn/{i}").ToArray();
+
+        var answers = await Task.WhenAll(nodes.Select(node =>
+            Task.WhenAll(keys.Select(key => node.Registry().GetPid(key, props)))));
+
+        Assert.Equal(1000, CountedProcess.StartsOf(run));
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var seen = nodes.Select((node, n) => Canonical(answers[n][i], node)).Distinct().ToList();
+            Assert.Single(seen);
+        }
+        await AwaitAssertAsync(() => Assert.All(nodes, node => Assert.Equal(1000, node.Registry().Count)), Patience);
+    }
+
+    [Fact]
+    public async Task A_hit_in_the_local_view_returns_the_registered_process_without_spawning()
+    {
+        var nodes = await StartCluster(2);
+        var (props, run) = CountedProcess.ForNewRun();
+        var first = await nodes[0].Registry().GetPid("hit", props);
+        await AwaitAssertAsync(() => Assert.True(nodes[1].Registry().IsRegistered("hit")), Patience);
+
+        var second = await nodes[1].Registry().GetPid("hit", props);
+
+        Assert.Equal(Canonical(first, nodes[0]), Canonical(second, nodes[1]));
+        Assert.Equal(1, CountedProcess.StartsOf(run));
+    }
+
+    [Fact]
+    public async Task GetPid_without_props_never_spawns()
+    {
+        var nodes = await StartCluster(2);
+        var (props, run) = CountedProcess.ForNewRun();
+        await nodes[0].Registry().GetPid("other", props);
+
+        Assert.All(nodes, node => Assert.Null(node.Registry().GetPid("absent")));
+        Assert.Equal(1, CountedProcess.StartsOf(run));
+        Assert.All(nodes, node => Assert.False(node.Registry().IsRegistered("absent")));
+    }
+
+    [Fact]
+    public async Task A_process_reached_only_by_direct_messages_outlives_the_sharding_passivation_timeout()
+    {
+        var nodes = await StartCluster(2);
+        var (props, _) = CountedProcess.ForNewRun();
+        var process = await nodes[1].Registry().GetPid("busy-elsewhere", props);
+        Watch(process);
+
+        // Three passivation periods of direct traffic and silence.
+        for (var i = 0; i < 6; i++)
+        {
+            process.Tell("ping", TestActor);
+            await ExpectMsgAsync("pong", Patience);
+            await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.True(nodes[0].Registry().IsRegistered("busy-elsewhere"));
+    }
+
+    [Fact]
+    public async Task When_the_process_stops_its_entry_goes_and_the_next_call_starts_a_fresh_one()
+    {
+        var nodes = await StartCluster(3);
+        var (props, run) = CountedProcess.ForNewRun();
+        var first = await nodes[0].Registry().GetPid("phoenix", props);
+        await AwaitAssertAsync(() => Assert.All(nodes, n => Assert.True(n.Registry().IsRegistered("phoenix"))), Patience);
+
+        first.Tell("stop");
+
+        await AwaitAssertAsync(() => Assert.All(nodes, n => Assert.False(n.Registry().IsRegistered("phoenix"))), Patience);
+        var second = await AwaitSpawn(nodes[2], "phoenix", props);
+        Assert.NotEqual(Canonical(first, nodes[0]), Canonical(second, nodes[2]));
+        Assert.Equal(2, CountedProcess.StartsOf(run));
+        var probe = CreateTestProbe(nodes[2]); // the ref came from node 3: reply to a sender of node 3
+        second.Tell("ping", probe.Ref);
+        await probe.ExpectMsgAsync("pong", Patience);
+    }
+
+    [Fact]
+    public async Task A_downed_nodes_processes_vanish_and_are_spawned_again_on_a_survivor()
+    {
+        var nodes = await StartCluster(3);
+        var (a, c) = (nodes[0], nodes[2]);
+        var (props, run) = CountedProcess.ForNewRun();
+        var onC = await KeysHostedOn(c, a, props, "crash");
+
+        Cluster.Get(a).Down(AddressOf(c));
+
+        await AwaitAssertAsync(() => Assert.All(onC, key => Assert.False(a.Registry().IsRegistered(key))), Patience);
+        var startsBefore = CountedProcess.StartsOf(run);
+        foreach (var key in onC)
+        {
+            var again = await AwaitSpawn(a, key, props);
+            Assert.NotEqual(AddressOf(c), a.Registry().Lookup(key)?.Node);
+            again.Tell("ping", TestActor);
+            await ExpectMsgAsync("pong", Patience);
+        }
+        Assert.Equal(startsBefore + onC.Count, CountedProcess.StartsOf(run));
+    }
+
+    [Fact]
+    public async Task A_node_that_leaves_hands_its_processes_off_and_they_start_again_on_demand_elsewhere()
+    {
+        var nodes = await StartCluster(3);
+        var (a, c) = (nodes[0], nodes[2]);
+        var (props, _) = CountedProcess.ForNewRun();
+        var onC = await KeysHostedOn(c, a, props, "leave");
+
+        await Cluster.Get(c).LeaveAsync().WaitAsync(Patience);
+
+        await AwaitAssertAsync(() => Assert.All(onC, key => Assert.False(a.Registry().IsRegistered(key))), Patience);
+        foreach (var key in onC)
+        {
+            await AwaitSpawn(a, key, props);
+            Assert.NotEqual(AddressOf(c), a.Registry().Lookup(key)?.Node);
+        }
+    }
+
+    /// <summary>
+    /// Spawns keys from <paramref name="from"/> until some land on <paramref name="host"/> (its
+    /// region may register with the coordinator a little after the cluster is up); returns those.
+    /// </summary>
+    private async Task<List<string>> KeysHostedOn(ActorSystem host, ActorSystem from, Props props, string prefix)
+    {
+        List<string> hosted = [];
+        var batch = 0;
+        await AwaitAssertAsync(async () =>
+        {
+            var keys = Enumerable.Range(0, 30).Select(i => $"{prefix}/{batch}/{i}").ToArray();
+            batch++;
+            await Task.WhenAll(keys.Select(k => from.Registry().GetPid(k, props)));
+            hosted.AddRange(keys.Where(k => from.Registry().Lookup(k)?.Node.Equals(AddressOf(host)) == true));
+            Assert.NotEmpty(hosted);
+        }, Patience);
+        return hosted;
+    }
+
+    /// <summary>GetPid with props, retried while sharding is still moving the key's shard after a membership change.</summary>
+    private async Task<IActorRef> AwaitSpawn(ActorSystem node, string key, Props props)
+    {
+        IActorRef? pid = null;
+        await AwaitAssertAsync(async () =>
+        {
+            pid = await node.Registry().GetPid(key, props);
+            Assert.True(node.Registry().IsRegistered(key));
+        }, Patience);
+        return pid!;
+    }
+
+    private static string Canonical(IActorRef pid, ActorSystem seenFrom) =>
+        pid.Path.ToSerializationFormatWithAddress(AddressOf(seenFrom));
+}
