@@ -113,6 +113,31 @@ public sealed class ProcessRegistry : IExtension
         }
     }
 
+    /// <summary>
+    /// A reference bound to <paramref name="key"/>, not to one process: each Tell goes to whatever
+    /// process holds the key at send time, so it stays valid across restarts of the process.
+    /// Messages to a key with no process go to dead letters, with a log line naming the key.
+    /// A handle for this node: do not send it to other nodes.
+    /// </summary>
+    public IActorRef RefFor(string key)
+    {
+        ValidateKey(key);
+        return new KeyBoundActorRef(this, _system, key, null);
+    }
+
+    /// <summary>
+    /// Like <see cref="RefFor(string)"/>, and a Tell to a key with no process first spawns one from
+    /// <paramref name="props"/> (as <see cref="GetPid(string, Props, CancellationToken)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad key, or props that cannot be sent to another node.</exception>
+    public IActorRef RefFor(string key, Props props)
+    {
+        ValidateKey(key);
+        ArgumentNullException.ThrowIfNull(props);
+        PropsCheck.EnsureCanTravel(_system, key, props);
+        return new KeyBoundActorRef(this, _system, key, props);
+    }
+
     /// <summary>Reads the process registered under <paramref name="key"/> from this node's replica.</summary>
     public bool TryGetPid(string key, out IActorRef pid)
     {

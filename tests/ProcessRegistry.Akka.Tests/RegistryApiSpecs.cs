@@ -46,6 +46,21 @@ public sealed class RegistryApiSpecs(ITestOutputHelper output) : ClusterSpec(out
     }
 
     [Fact]
+    public async Task GetPid_on_a_hit_allocates_nothing()
+    {
+        await StartCluster(1);
+        await Registry.Register("hot", SpawnProcess(Sys));
+        Assert.NotNull(Registry.GetPid("hot")); // warm up: JIT and first-call paths
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+            Registry.GetPid("hot");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public async Task Unknown_keys_read_as_absent()
     {
         await StartCluster(1);

@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace ProcessRegistry.Akka.Spawning;
+
+/// <summary>
+/// A reference bound to a key rather than to one process (Elixir's via tuple): every Tell
+/// resolves the key at send time, and, when made with props, spawns the key's process if there
+/// is none. Messages sent while a spawn is under way wait for it, in the order they were sent.
+/// It is a handle for this node; it is not meant to be sent to other nodes.
+/// </summary>
+internal sealed class KeyBoundActorRef : MinimalActorRef
+{
+    private readonly ProcessRegistry _registry;
+    private readonly ActorSystem _system;
+    private readonly string _key;
+    private readonly Props? _props;
+    private readonly object _gate = new();
+    private Task _pending = Task.CompletedTask;
+
+    public KeyBoundActorRef(ProcessRegistry registry, ExtendedActorSystem system, string key, Props? props)
+    {
+        _registry = registry;
+        _system = system;
+        _key = key;
+        _props = props;
+        Provider = system.Provider;
+        Path = system.Provider.TempPath();
+    }
+
+    public override ActorPath Path { get; }
+
+    public override IActorRefProvider Provider { get; }
+
+    protected override void TellInternal(object message, IActorRef sender)
+    {
+        lock (_gate)
+        {
+            if (_pending.IsCompleted && _registry.GetPid(_key) is { } pid)
+            {
+                pid.Tell(message, sender);
+                return;
+            }
+            if (_props is null)
+            {
+                _system.Log.Warning("No process is registered under key [{0}]; {1} goes to dead letters.", _key, message.GetType().Name);
+                _system.DeadLetters.Tell(new DeadLetter(message, sender, this), sender);
+                return;
+            }
+            _pending = _pending.ContinueWith(_ => Deliver(message, sender), TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    private async Task Deliver(object message, IActorRef sender)
+    {
+        try
+        {
+            (await _registry.GetPid(_key, _props!).ConfigureAwait(false)).Tell(message, sender);
+        }
+        catch (Exception ex)
+        {
+            _system.Log.Warning(ex, "Could not spawn a process for key [{0}]; {1} goes to dead letters.", _key, message.GetType().Name);
+            _system.DeadLetters.Tell(new DeadLetter(message, sender, this), sender);
+        }
+    }
+}
