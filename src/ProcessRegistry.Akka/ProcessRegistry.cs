@@ -91,6 +91,7 @@ public sealed class ProcessRegistry : IExtension
         {
             while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var remaining = deadline - DateTime.UtcNow;
                 if (remaining <= TimeSpan.Zero) throw new AskTimeoutException("spawn deadline passed");
                 var reply = await region.Ask<object>(new SpawnRequest(key, props), remaining, cancellationToken).ConfigureAwait(false);

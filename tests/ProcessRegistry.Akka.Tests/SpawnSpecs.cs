@@ -64,14 +64,15 @@ public sealed class SpawnSpecs(ITestOutputHelper output)
         var nodes = await StartCluster(2);
         var (props, _) = CountedProcess.ForNewRun();
         var process = await nodes[1].Registry().GetPid("busy-elsewhere", props);
-        Watch(process);
+        var client = CreateTestProbe(nodes[1]); // the ref came from node 2: reply to a sender of node 2
+        client.Watch(process);
 
         // Three passivation periods of direct traffic and silence.
         for (var i = 0; i < 6; i++)
         {
-            process.Tell("ping", TestActor);
-            await ExpectMsgAsync("pong", Patience);
-            await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+            process.Tell("ping", client.Ref);
+            await client.ExpectMsgAsync("pong", Patience);
+            await client.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         }
 
         Assert.True(nodes[0].Registry().IsRegistered("busy-elsewhere"));
