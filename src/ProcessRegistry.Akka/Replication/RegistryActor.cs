@@ -175,7 +175,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             return;
         }
         var bucket = _buckets.IndexOf(key);
-        _replicator.Tell(Dsl.Get(_buckets.Keys[bucket], ReadLocal.Instance, new Refresh(bucket, replyTo, reply)));
+        _replicator.Tell(Dsl.Get(_buckets.Keys[bucket], ReadLocal.Instance, new Refresh(replyTo, reply)));
     }
 
     // ---- batching writes -------------------------------------------------------------------
@@ -200,7 +200,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             _pending[bucket] = null;
 
             var batchId = ++_nextBatchId;
-            _batches[batchId] = new WriteBatch(bucket, writes);
+            _batches[batchId] = new WriteBatch(writes);
             var key = _buckets.Keys[bucket];
             _replicator.Tell(Dsl.Update(key, BucketData.Empty, _writeConsistency, batchId, data =>
             {
@@ -540,9 +540,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         public EntryRecord ToRecord(UniqueAddress owner) => new(Pid, owner, Metadata, RegisteredAtTicks, Version, null);
     }
 
-    private sealed class WriteBatch(int bucket, List<PendingWrite> writes)
+    private sealed class WriteBatch(List<PendingWrite> writes)
     {
-        public int Bucket { get; } = bucket;
         public List<PendingWrite> Writes { get; } = writes;
         public List<(IActorRef ReplyTo, object Reply)> Replies { get; } = new();
         public bool Read { get; set; }
@@ -551,7 +550,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private sealed record OwnerReplied(string Key, IActorRef ReplyTo, object Reply);
 
-    private sealed record Refresh(int Bucket, IActorRef ReplyTo, object Reply);
+    private sealed record Refresh(IActorRef ReplyTo, object Reply);
 
     private sealed class Flush
     {
