@@ -18,7 +18,7 @@ public sealed class ProcessRegistrySettings
         MaxMetadataEntries = config.GetInt("max-metadata-entries");
         MaxMetadataBytes = config.GetInt("max-metadata-bytes");
         AskTimeout = config.GetTimeSpan("ask-timeout");
-        WriteTimeout = config.GetTimeSpan("write-timeout");
+        SyncInterval = config.GetTimeSpan("sync-interval");
         PruneInterval = config.GetTimeSpan("prune-interval");
         TombstoneTimeToLive = config.GetTimeSpan("tombstone-time-to-live");
         StopConflictLoser = config.GetString("on-conflict") switch
@@ -68,8 +68,8 @@ public sealed class ProcessRegistrySettings
     /// <summary>How long a registration waits for the owning node's registry actor.</summary>
     public TimeSpan AskTimeout { get; }
 
-    /// <summary>Timeout of the WriteAll that pushes each write to every replica.</summary>
-    public TimeSpan WriteTimeout { get; }
+    /// <summary>How often a bucket's pending writes go into the replicated data, at most.</summary>
+    public TimeSpan SyncInterval { get; }
 
     /// <summary>How often the leader sweeps entries of removed members.</summary>
     public TimeSpan PruneInterval { get; }

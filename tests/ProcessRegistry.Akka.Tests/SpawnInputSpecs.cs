@@ -5,9 +5,12 @@ using Xunit.Abstractions;
 
 namespace ProcessRegistry.Akka.Tests;
 
-/// <remarks>A spawn timeout far below what a first allocation takes, so the timeout path is certain.</remarks>
+/// <remarks>
+/// Processes may only be spawned on members with a role no member has, so a spawn can never be
+/// answered and the timeout path is certain.
+/// </remarks>
 public sealed class SpawnInputSpecs(ITestOutputHelper output)
-    : ClusterSpec(output, "akka.cluster.process-registry.spawn.timeout = 1ms")
+    : ClusterSpec(output, "akka.cluster.process-registry.spawn { role = nobody-has-it, timeout = 2s }")
 {
     [Fact]
     public async Task Props_that_cannot_travel_are_refused_on_the_calling_node_before_anything_is_spawned()

@@ -9,11 +9,16 @@ namespace ProcessRegistry.Akka.Replication;
 
 /// <summary>
 /// The registry actor, one per node. It owns (writes) the entries of the processes its node
-/// hosts, turns replicated bucket states into the local view and its events, prunes the
-/// entries of removed members when it is the leader, and settles conflicts for the keys it owns.
+/// hosts: it gives each write a version, applies it to the local view at once, broadcasts it
+/// to the other nodes' registry actors and queues it for the replicated data. It merges what
+/// others broadcast and what the replicated data holds into the view by version, prunes
+/// removed members' entries when it is the leader, and settles conflicts for its own keys.
 /// </summary>
 internal sealed class RegistryActor : ReceiveActor, IWithTimers
 {
+    /// <summary>Broadcast messages stay far below akka.remote's default 128000-byte frame.</summary>
+    private const int BroadcastBytesPerMessage = 64 * 1024;
+
     private readonly ProcessRegistrySettings _settings;
     private readonly LocalView _view;
     private readonly IActorRef _replicator;
@@ -21,19 +26,18 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly ConflictArbiter _arbiter;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IWriteConsistency _writeConsistency;
 
     private readonly Dictionary<string, OwnedEntry> _owned = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, HashSet<string>> _keysByPid = new();
+    private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
     private readonly BucketData?[] _latest;
     private readonly Dictionary<int, List<string>> _keysBeforeRestart = new();
-    private readonly HashSet<int> _recovering = new();
-    private readonly List<PendingWrite>?[] _pending;
-    private readonly Dictionary<long, WriteBatch> _batches = new();
+    private readonly List<PendingWrite>?[] _unsynced;
+    private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
+    private readonly Dictionary<Address, IActorRef> _peers = new();
     private readonly Queue<(string Key, long Version, DateTime Due)> _tombstones = new();
-    private ImmutableHashSet<UniqueAddress> _removedOwners = ImmutableHashSet<UniqueAddress>.Empty;
-    private long _nextBatchId;
-    private bool _flushScheduled;
+    private readonly HashSet<UniqueAddress> _removedOwners = new();
+    private bool _broadcastScheduled;
 
     public RegistryActor(
         ProcessRegistrySettings settings,
@@ -47,23 +51,28 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _replicator = replicator;
         _buckets = buckets;
         _arbiter = new ConflictArbiter(resolver, _log);
-        _writeConsistency = new WriteAll(settings.WriteTimeout);
         _latest = new BucketData?[buckets.Count];
-        _pending = new List<PendingWrite>?[buckets.Count];
+        _unsynced = new List<PendingWrite>?[buckets.Count];
 
         Receive<RegisterCommand>(HandleRegister);
         Receive<UnregisterCommand>(HandleUnregister);
-        Receive<OwnerReplied>(reply => RefreshThenReply(reply.Key, reply.ReplyTo, reply.Reply));
-        Receive<Flush>(_ => FlushPending());
+        Receive<RecordsChanged>(changed =>
+        {
+            foreach (var (key, record) in changed.Records)
+                Merge(key, record);
+        });
+        Receive<OwnerReplied>(HandleOwnerReply);
+        Receive<Broadcast>(_ => SendBroadcast());
+        Receive<SyncTick>(_ => SyncToReplicatedData());
         Receive<Changed>(HandleChanged);
-        Receive<GetSuccess>(HandleGetSuccess);
-        Receive<NotFound>(HandleNotFound);
         Receive<IUpdateResponse>(HandleUpdateResponse);
         Receive<Terminated>(t => HandleTerminated(t.ActorRef));
+        Receive<ClusterEvent.MemberUp>(up => AddPeer(up.Member));
+        Receive<ClusterEvent.MemberWeaklyUp>(up => AddPeer(up.Member));
         Receive<ClusterEvent.MemberRemoved>(removed => HandleMemberRemoved(removed.Member));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<PruneTick>(_ => SweepRemovedOwners());
-        Receive<TombstoneTick>(_ => EraseExpiredTombstones());
+        Receive<TombstoneTick>(_ => ExpireTombstones());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -78,22 +87,24 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        // After a restart the view is still filled; remember which keys each bucket held so the
-        // first replicated state of that bucket can tell what vanished meanwhile, and adopt
-        // (re-watch) this node's own entries from it.
+        // After a restart the view (owned by the extension) is still filled: take back this
+        // node's entries, watch their processes again and queue them for the replicated data
+        // (writes still waiting for a sync tick died with the old instance). Remember which keys
+        // each bucket held, so its next replicated state can tell what vanished meanwhile.
         foreach (var entry in _view.Entries)
         {
             var bucket = _buckets.IndexOf(entry.Key);
             if (!_keysBeforeRestart.TryGetValue(bucket, out var keys))
                 _keysBeforeRestart[bucket] = keys = new List<string>();
             keys.Add(entry.Key);
+            if (IsLocal(entry.Pid))
+                Adopt(entry);
         }
         for (var i = 0; i < _buckets.Count; i++)
-        {
-            _recovering.Add(i);
             _replicator.Tell(Dsl.Subscribe(_buckets.Keys[i], Self));
-        }
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberWeaklyUp), typeof(ClusterEvent.MemberRemoved));
+        Timers.StartPeriodicTimer(nameof(SyncTick), SyncTick.Instance, _settings.SyncInterval);
         Timers.StartPeriodicTimer(nameof(PruneTick), PruneTick.Instance, _settings.PruneInterval);
         var tombstoneCheck = TimeSpan.FromTicks(Math.Max(_settings.TombstoneTimeToLive.Ticks / 2, TimeSpan.TicksPerMillisecond * 100));
         Timers.StartPeriodicTimer(nameof(TombstoneTick), TombstoneTick.Instance, tombstoneCheck);
@@ -132,18 +143,20 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         var registeredAt = owned is not null && owned.Pid.Equals(command.Pid)
             ? owned.RegisteredAtTicks
             : DateTime.UtcNow.Ticks;
-        _owned[command.Key] = new OwnedEntry(command.Pid, command.Metadata, registeredAt, Version: 0);
+        var mine = new OwnedEntry(command.Pid, command.Metadata, registeredAt, NextVersion(command.Key));
+        _owned[command.Key] = mine;
         Track(command.Pid, command.Key);
-        var record = new EntryRecord(command.Pid, _cluster.SelfUniqueAddress, command.Metadata, registeredAt, 0, null);
-        Enqueue(_buckets.IndexOf(command.Key), new SetWrite(command.Key, record, command.Force) { ReplyTo = Sender });
+        var record = mine.ToRecord(_cluster.SelfUniqueAddress);
+        Write(command.Key, record);
+        Sender.Tell(new RegisterAccepted(command.Key, record));
     }
 
     private void HandleUnregister(UnregisterCommand command)
     {
         if (_owned.TryGetValue(command.Key, out var owned) && (command.Pid is null || owned.Pid.Equals(command.Pid)))
         {
-            Release(command.Key);
-            Enqueue(_buckets.IndexOf(command.Key), new RemoveWrite(command.Key, owned.Pid, UnregisterReason.Unregistered) { ReplyTo = Sender });
+            var tombstone = RemoveOwned(command.Key, owned, UnregisterReason.Unregistered);
+            Sender.Tell(new UnregisterReply(true, command.Key, tombstone));
             return;
         }
         if (command.Pid is null && _view.TryGet(command.Key, out var entry) && !IsLocal(entry.Pid))
@@ -151,164 +164,134 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             ForwardToOwner(entry.Node, command with { Pid = entry.Pid }, command.Key);
             return;
         }
-        Sender.Tell(new UnregisterReply(false));
+        Sender.Tell(new UnregisterReply(false, command.Key, null));
     }
 
-    /// <summary>The owner writes; once it answers (after its write reached every replica) this node
-    /// reads its own replica, so the caller sees its write here too.</summary>
+    /// <summary>The owner writes; its answer carries the record, which this node applies before
+    /// answering the caller, so the caller sees its write here too.</summary>
     private void ForwardToOwner(Address owner, object command, string key)
     {
         var replyTo = Sender;
         var registry = Context.ActorSelection(new RootActorPath(owner) / "system" / _settings.Name);
         registry.Ask<object>(command, _settings.AskTimeout).PipeTo(
             Self,
-            success: reply => new OwnerReplied(key, replyTo, reply),
-            failure: ex => new OwnerReplied(key, replyTo,
+            success: reply => new OwnerReplied(replyTo, reply),
+            failure: ex => new OwnerReplied(replyTo,
                 new Status.Failure(new TimeoutException($"The registry on {owner} did not answer for key '{key}'.", ex))));
     }
 
-    private void RefreshThenReply(string key, IActorRef replyTo, object reply)
+    private void HandleOwnerReply(OwnerReplied replied)
     {
-        if (reply is Status.Failure)
+        switch (replied.Reply)
         {
-            replyTo.Tell(reply);
+            case RegisterAccepted accepted:
+                Merge(accepted.Key, accepted.Record);
+                break;
+            case UnregisterReply { Tombstone: { } tombstone } removed:
+                Merge(removed.Key, tombstone);
+                break;
+        }
+        replied.ReplyTo.Tell(replied.Reply);
+    }
+
+    // ---- writing: view now, peers next, replicated data soon --------------------------------
+
+    /// <summary>A strictly newer version than any this node knows for the key, close to wall-clock time.</summary>
+    private long NextVersion(string key) => Math.Max(DateTime.UtcNow.Ticks, KnownVersion(key) + 1);
+
+    private long KnownVersion(string key)
+    {
+        var live = _view.TryGet(key, out var entry) ? entry.Version : 0;
+        var removed = _removedVersions.TryGetValue(key, out var tombstone) ? tombstone.Version : 0;
+        return Math.Max(live, removed);
+    }
+
+    private void Write(string key, EntryRecord record)
+    {
+        Merge(key, record);
+        _outbox.Add(new KeyValuePair<string, EntryRecord>(key, record));
+        if (!_broadcastScheduled)
+        {
+            _broadcastScheduled = true;
+            Self.Tell(Broadcast.Instance);
+        }
+        QueueSync(_buckets.IndexOf(key), new RecordWrite(key, record));
+        if (!record.IsLive)
+            _tombstones.Enqueue((key, record.Version, DateTime.UtcNow + _settings.TombstoneTimeToLive));
+    }
+
+    /// <summary>Sends what this node wrote while draining its mailbox to every peer, in few messages.</summary>
+    private void SendBroadcast()
+    {
+        _broadcastScheduled = false;
+        if (_outbox.Count == 0 || _peers.Count == 0)
+        {
+            _outbox.Clear();
             return;
         }
-        var bucket = _buckets.IndexOf(key);
-        _replicator.Tell(Dsl.Get(_buckets.Keys[bucket], ReadLocal.Instance, new Refresh(replyTo, reply)));
-    }
-
-    // ---- batching writes -------------------------------------------------------------------
-
-    private void Enqueue(int bucket, PendingWrite write)
-    {
-        (_pending[bucket] ??= new List<PendingWrite>()).Add(write);
-        if (_flushScheduled) return;
-        _flushScheduled = true;
-        Self.Tell(Flush.Instance);
-    }
-
-    private void FlushPending()
-    {
-        _flushScheduled = false;
-        var self = _cluster.SelfUniqueAddress;
-        var removedOwners = _removedOwners;
-        for (var bucket = 0; bucket < _pending.Length; bucket++)
+        var chunk = new List<KeyValuePair<string, EntryRecord>>();
+        var bytes = 0;
+        foreach (var pair in _outbox)
         {
-            var writes = _pending[bucket];
-            if (writes is null) continue;
-            _pending[bucket] = null;
+            var size = EstimatedSize(pair.Key, pair.Value);
+            if (chunk.Count > 0 && bytes + size > BroadcastBytesPerMessage)
+            {
+                SendToPeers(new RecordsChanged(chunk));
+                chunk = new List<KeyValuePair<string, EntryRecord>>();
+                bytes = 0;
+            }
+            chunk.Add(pair);
+            bytes += size;
+        }
+        SendToPeers(new RecordsChanged(chunk));
+        _outbox.Clear();
+    }
 
-            var batchId = ++_nextBatchId;
-            _batches[batchId] = new WriteBatch(writes);
-            var key = _buckets.Keys[bucket];
-            _replicator.Tell(Dsl.Update(key, BucketData.Empty, _writeConsistency, batchId, data =>
+    private void SendToPeers(RecordsChanged changed)
+    {
+        foreach (var peer in _peers.Values)
+            peer.Tell(changed);
+    }
+
+    private static int EstimatedSize(string key, EntryRecord record) =>
+        2 * key.Length + 256 + record.Metadata.Sum(pair => 2 * (pair.Key.Length + pair.Value.Length));
+
+    private void QueueSync(int bucket, PendingWrite write) => (_unsynced[bucket] ??= new List<PendingWrite>()).Add(write);
+
+    private void SyncToReplicatedData()
+    {
+        var self = _cluster.SelfUniqueAddress;
+        for (var bucket = 0; bucket < _unsynced.Length; bucket++)
+        {
+            var writes = _unsynced[bucket];
+            if (writes is null) continue;
+            _unsynced[bucket] = null;
+            _replicator.Tell(Dsl.Update(_buckets.Keys[bucket], BucketData.Empty, WriteLocal.Instance, data =>
             {
                 foreach (var write in writes)
-                    data = write.ApplyTo(data, self, removedOwners);
+                    data = write.ApplyTo(data, self);
                 return data;
             }));
-            // The replicator applies the Update before it serves this read, so the reply holds
-            // this batch's outcome; no older notification can arrive after it.
-            _replicator.Tell(Dsl.Get(key, ReadLocal.Instance, batchId));
         }
     }
 
     private void HandleUpdateResponse(IUpdateResponse response)
     {
-        if (response is IUpdateFailure { Cause: { } cause } && response is not UpdateTimeout)
+        if (response is IUpdateFailure { Cause: { } cause })
             _log.Error(cause, "Registry write to {0} failed.", response.Key.Id);
-        if (response.Request is long batchId && _batches.TryGetValue(batchId, out var batch))
-        {
-            batch.Replicated = true;
-            TryComplete(batchId, batch);
-        }
     }
 
-    private void HandleGetSuccess(GetSuccess success)
+    // ---- merging: broadcasts and replicated data -> view, events, owner duties ----------------
+
+    /// <summary>Applies a record if it is newer than anything this node knows for its key.</summary>
+    private void Merge(string key, EntryRecord record)
     {
-        if (!_buckets.TryIndexOf(success.Key, out var bucket)) return;
-        var data = success.Get(_buckets.Keys[bucket]);
-        OnBucketRead(bucket, data, success.Request);
+        if (record.Version <= KnownVersion(key)) return;
+        if (!record.IsLive)
+            _removedVersions[key] = (record.Version, DateTime.UtcNow);
+        ApplyToView(key, record);
+        CheckOwned(key, record);
     }
-
-    private void HandleNotFound(NotFound notFound)
-    {
-        if (_buckets.TryIndexOf(notFound.Key, out var bucket))
-            OnBucketRead(bucket, BucketData.Empty, notFound.Request);
-    }
-
-    private void OnBucketRead(int bucket, BucketData data, object? request)
-    {
-        switch (request)
-        {
-            case long batchId when _batches.TryGetValue(batchId, out var batch):
-                SettleBatch(batch, data);
-                Reconcile(bucket, data);
-                batch.Read = true;
-                TryComplete(batchId, batch);
-                break;
-            case Refresh refresh:
-                Reconcile(bucket, data);
-                refresh.ReplyTo.Tell(refresh.Reply);
-                break;
-        }
-    }
-
-    /// <summary>Decides each write's answer from the bucket state that includes it.</summary>
-    private void SettleBatch(WriteBatch batch, BucketData data)
-    {
-        foreach (var write in batch.Writes)
-        {
-            data.TryGetValue(WriteKey(write), out var record);
-            object? reply = null;
-            switch (write)
-            {
-                case SetWrite set:
-                    var accepted = record is not null && record.Pid.Equals(set.Record.Pid);
-                    var stillOwned = _owned.TryGetValue(set.Key, out var owned) && owned.Pid.Equals(set.Record.Pid);
-                    if (accepted && record!.IsLive && stillOwned)
-                        _owned[set.Key] = owned! with { Version = record.Version, Metadata = record.Metadata };
-                    else if (!accepted && stillOwned)
-                        Release(set.Key);
-                    reply = accepted
-                        ? new RegisterAccepted(set.Key, record!.IsLive ? record : set.Record)
-                        : new RegisterTaken(set.Key, record?.Pid ?? ActorRefs.Nobody);
-                    break;
-                case RemoveWrite remove:
-                    var removed = record is { IsLive: false } && record.Pid.Equals(remove.Pid);
-                    if (removed)
-                        _tombstones.Enqueue((remove.Key, record!.Version, DateTime.UtcNow + _settings.TombstoneTimeToLive));
-                    reply = new UnregisterReply(removed);
-                    break;
-            }
-            if (reply is not null && write.ReplyTo is not null)
-                batch.Replies.Add((write.ReplyTo, reply));
-        }
-    }
-
-    private static string WriteKey(PendingWrite write) => write switch
-    {
-        SetWrite set => set.Key,
-        RemoveWrite remove => remove.Key,
-        EraseWrite erase => erase.Key,
-        _ => "",
-    };
-
-    private void TryComplete(long batchId, WriteBatch batch)
-    {
-        if (!batch.Read) return;
-        // A remote caller reads its own replica next: answer it only once the write got there.
-        foreach (var (replyTo, reply) in batch.Replies.Where(r => batch.Replicated || IsLocal(r.ReplyTo)).ToList())
-        {
-            replyTo.Tell(reply);
-            batch.Replies.Remove((replyTo, reply));
-        }
-        if (batch.Replicated)
-            _batches.Remove(batchId);
-    }
-
-    // ---- replicated state -> view, events, owner duties ------------------------------------
 
     private void HandleChanged(Changed changed)
     {
@@ -320,23 +303,27 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         var previous = _latest[bucket];
         _latest[bucket] = data;
-        var recovering = _recovering.Remove(bucket);
         var entries = data.Entries;
 
         foreach (var (key, record) in entries)
-        {
-            if (recovering) Adopt(key, record);
-            ApplyToView(key, record);
-            CheckOwned(key, record);
-        }
+            Merge(key, record);
 
-        IEnumerable<string> knownBefore = previous is not null
-            ? previous.Keys
-            : _keysBeforeRestart.Remove(bucket, out var keys) ? keys : Enumerable.Empty<string>();
-        foreach (var key in knownBefore)
+        if (previous is not null)
         {
-            if (!entries.ContainsKey(key))
-                RemoveFromView(key, reason: null);
+            foreach (var (key, record) in previous.Entries)
+            {
+                // Erased (a tombstone) or pruned (a removed member's record): gone, unless rewritten since.
+                if (!entries.ContainsKey(key) && _view.TryGet(key, out var entry) && entry.Version <= record.Version)
+                    RemoveFromView(key, reason: null);
+            }
+        }
+        else if (_keysBeforeRestart.Remove(bucket, out var keys))
+        {
+            foreach (var key in keys)
+            {
+                if (!entries.ContainsKey(key))
+                    RemoveFromView(key, reason: null);
+            }
         }
     }
 
@@ -347,16 +334,13 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             RemoveFromView(key, record.RemovedBecause ?? UnregisterReason.NodeRemoved);
             return;
         }
+        var next = record.ToEntry(key);
         if (!_view.TryGet(key, out var current))
         {
-            var added = record.ToEntry(key);
-            _view.Set(added);
-            Publish(new ProcessRegistered(added));
+            _view.Set(next);
+            Publish(new ProcessRegistered(next));
             return;
         }
-        if (current.Version == record.Version && current.Pid.Equals(record.Pid)) return;
-
-        var next = record.ToEntry(key);
         _view.Set(next);
         if (current.Pid.Equals(next.Pid))
         {
@@ -364,7 +348,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
                 Publish(new ProcessUpdated(current, next));
             return;
         }
-        // A live pid replaced by another without a tombstone between them: a conflict was settled.
+        // A live pid replaced by another without a removal between them: a conflict was settled.
         Publish(new ProcessUnregistered(current, UnregisterReason.ConflictLost));
         Publish(new ProcessRegistered(next));
     }
@@ -376,28 +360,29 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Publish(new ProcessUnregistered(removed, why));
     }
 
-    /// <summary>After a restart: take back this node's live entries and watch their processes again.</summary>
-    private void Adopt(string key, EntryRecord record)
+    private void Adopt(RegistryEntry entry)
     {
-        if (!record.IsLive || !record.Owner.Equals(_cluster.SelfUniqueAddress) || _owned.ContainsKey(key)) return;
-        _owned[key] = new OwnedEntry(record.Pid, record.Metadata, record.RegisteredAtTicks, record.Version);
-        Track(record.Pid, key);
+        var metadata = entry.Metadata.ToImmutableDictionary(StringComparer.Ordinal);
+        var owned = new OwnedEntry(entry.Pid, metadata, entry.RegisteredAt.UtcTicks, entry.Version);
+        _owned[entry.Key] = owned;
+        Track(entry.Pid, entry.Key);
+        QueueSync(_buckets.IndexOf(entry.Key), new RecordWrite(entry.Key, owned.ToRecord(_cluster.SelfUniqueAddress)));
     }
 
     /// <summary>
-    /// The owner is authoritative for its processes: when the replicated record of a key it owns
-    /// is newer than its own write, someone else wrote the key, and the owner settles it.
+    /// The owner is authoritative for its processes: a newer record of a key it owns means
+    /// someone else wrote the key, and the owner settles it.
     /// </summary>
     private void CheckOwned(string key, EntryRecord record)
     {
-        if (!_owned.TryGetValue(key, out var mine) || !mine.IsConfirmed || record.Version < mine.Version) return;
+        if (!_owned.TryGetValue(key, out var mine) || record.Version <= mine.Version) return;
 
         if (record.Pid.Equals(mine.Pid))
         {
-            if (!record.IsLive)
-                Release(key); // freed by a conflict resolver elsewhere: let go, stop nobody
-            else if (record.Version > mine.Version)
+            if (record.IsLive)
                 _owned[key] = mine with { Version = record.Version, Metadata = record.Metadata };
+            else
+                Release(key); // freed by a conflict resolver elsewhere: let go, stop nobody
             return;
         }
         if (!record.IsLive || _removedOwners.Contains(record.Owner))
@@ -417,16 +402,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
                 break;
             case ConflictOutcome.Free:
                 Release(key);
-                Enqueue(_buckets.IndexOf(key), new RemoveWrite(key, record.Pid, UnregisterReason.ConflictLost));
+                Write(key, record.AsTombstone(UnregisterReason.ConflictLost, NextVersion(key)));
                 break;
         }
     }
 
     private void Reassert(string key, OwnedEntry mine)
     {
-        _owned[key] = mine with { Version = 0 };
-        var record = mine.ToRecord(_cluster.SelfUniqueAddress);
-        Enqueue(_buckets.IndexOf(key), new SetWrite(key, record, Force: true));
+        var again = mine with { Version = NextVersion(key) };
+        _owned[key] = again;
+        Write(key, again.ToRecord(_cluster.SelfUniqueAddress));
     }
 
     private void Lose(string key, IActorRef loser, IActorRef winner)
@@ -461,19 +446,33 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Context.Unwatch(owned.Pid);
     }
 
+    private EntryRecord RemoveOwned(string key, OwnedEntry owned, UnregisterReason reason)
+    {
+        Release(key);
+        var tombstone = owned.ToRecord(_cluster.SelfUniqueAddress).AsTombstone(reason, NextVersion(key));
+        Write(key, tombstone);
+        return tombstone;
+    }
+
     private void HandleTerminated(IActorRef pid)
     {
-        if (!_keysByPid.Remove(pid, out var keys)) return;
-        foreach (var key in keys)
-        {
-            _owned.Remove(key);
-            Enqueue(_buckets.IndexOf(key), new RemoveWrite(key, pid, UnregisterReason.Terminated));
-        }
+        if (!_keysByPid.TryGetValue(pid, out var keys)) return;
+        foreach (var key in keys.ToList())
+            RemoveOwned(key, _owned[key], UnregisterReason.Terminated);
+    }
+
+    private void AddPeer(Member member)
+    {
+        if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress)) return;
+        if (!string.IsNullOrEmpty(_settings.Role) && !member.HasRole(_settings.Role)) return;
+        var path = new RootActorPath(member.Address) / "system" / _settings.Name / RegistrySupervisor.WorkerName;
+        _peers[member.Address] = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
     }
 
     private void HandleMemberRemoved(Member member)
     {
-        _removedOwners = _removedOwners.Add(member.UniqueAddress);
+        _peers.Remove(member.Address);
+        _removedOwners.Add(member.UniqueAddress);
         foreach (var entry in _view.Entries.Where(e => e.Node.Equals(member.Address)).ToList())
             RemoveFromView(entry.Key, UnregisterReason.NodeRemoved);
         SweepRemovedOwners();
@@ -483,19 +482,19 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     /// concurrent update brought back after the first prune.</summary>
     private void SweepRemovedOwners()
     {
-        if (_removedOwners.IsEmpty || !IsLeader()) return;
-        var prune = new PruneWrite(_removedOwners);
+        if (_removedOwners.Count == 0 || !IsLeader()) return;
+        var prune = new PruneWrite(_removedOwners.ToImmutableHashSet());
         for (var bucket = 0; bucket < _latest.Length; bucket++)
         {
             if (_latest[bucket] is { } data && data.Entries.Values.Any(r => _removedOwners.Contains(r.Owner)))
-                Enqueue(bucket, prune);
+                QueueSync(bucket, prune);
         }
     }
 
     /// <summary>
     /// A live record vanishes from the data only when the leader prunes a removed member's
     /// records, which can reach this node before its own MemberRemoved; an erased tombstone was
-    /// already handled when it arrived.
+    /// already applied when it arrived.
     /// </summary>
     private bool IsActiveMember(Address node) =>
         _cluster.State.Members.Any(m => m.Address.Equals(node) &&
@@ -508,14 +507,18 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         return _cluster.SelfAddress.Equals(leader);
     }
 
-    private void EraseExpiredTombstones()
+    /// <summary>Erases this node's old tombstones from the data and forgets old removal versions.</summary>
+    private void ExpireTombstones()
     {
         var now = DateTime.UtcNow;
         while (_tombstones.TryPeek(out var tombstone) && tombstone.Due <= now)
         {
             _tombstones.Dequeue();
-            Enqueue(_buckets.IndexOf(tombstone.Key), new EraseWrite(tombstone.Key, tombstone.Version));
+            QueueSync(_buckets.IndexOf(tombstone.Key), new EraseWrite(tombstone.Key, tombstone.Version));
         }
+        var forgetBefore = now - _settings.TombstoneTimeToLive - _settings.TombstoneTimeToLive;
+        foreach (var key in _removedVersions.Where(r => r.Value.Seen < forgetBefore).Select(r => r.Key).ToList())
+            _removedVersions.Remove(key);
     }
 
     // ---- helpers ---------------------------------------------------------------------------
@@ -534,27 +537,19 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         long RegisteredAtTicks,
         long Version)
     {
-        /// <summary>False while this node's write of the entry has not come back from the replicator.</summary>
-        public bool IsConfirmed => Version != 0;
-
         public EntryRecord ToRecord(UniqueAddress owner) => new(Pid, owner, Metadata, RegisteredAtTicks, Version, null);
     }
 
-    private sealed class WriteBatch(List<PendingWrite> writes)
+    private sealed record OwnerReplied(IActorRef ReplyTo, object Reply);
+
+    private sealed class Broadcast
     {
-        public List<PendingWrite> Writes { get; } = writes;
-        public List<(IActorRef ReplyTo, object Reply)> Replies { get; } = new();
-        public bool Read { get; set; }
-        public bool Replicated { get; set; }
+        public static readonly Broadcast Instance = new();
     }
 
-    private sealed record OwnerReplied(string Key, IActorRef ReplyTo, object Reply);
-
-    private sealed record Refresh(IActorRef ReplyTo, object Reply);
-
-    private sealed class Flush
+    private sealed class SyncTick
     {
-        public static readonly Flush Instance = new();
+        public static readonly SyncTick Instance = new();
     }
 
     private sealed class PruneTick

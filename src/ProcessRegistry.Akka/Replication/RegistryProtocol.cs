@@ -18,7 +18,11 @@ internal sealed record RegisterTaken(string Key, IActorRef Holder) : RegisterRep
 
 internal sealed record RegisterRejected(string Reason) : RegisterReply;
 
-internal sealed record UnregisterReply(bool Removed);
+/// <summary><paramref name="Tombstone"/> is the owner's removal record, so the caller's node can apply it at once.</summary>
+internal sealed record UnregisterReply(bool Removed, string Key, EntryRecord? Tombstone);
+
+/// <summary>An owner's new records, broadcast to the registry actors of the other nodes right after it wrote them.</summary>
+internal sealed record RecordsChanged(IReadOnlyList<KeyValuePair<string, EntryRecord>> Records);
 
 internal sealed record SubscribeCommand(IActorRef Subscriber);
 

@@ -23,6 +23,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string RejectedManifest = "X";
     private const string UnregisterReplyManifest = "Y";
     private const string SpawnRequestManifest = "S";
+    private const string RecordsChangedManifest = "C";
     private const string SpawnReplyManifest = "P";
 
     public RegistrySerializer(ExtendedActorSystem system) : base(system)
@@ -41,6 +42,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         RegisterRejected => RejectedManifest,
         UnregisterReply => UnregisterReplyManifest,
         SpawnRequest => SpawnRequestManifest,
+        RecordsChanged => RecordsChangedManifest,
         SpawnReply => SpawnReplyManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
     };
@@ -79,6 +81,17 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     break;
                 case UnregisterReply reply:
                     writer.Write(reply.Removed);
+                    writer.Write(reply.Key);
+                    writer.Write(reply.Tombstone is not null);
+                    if (reply.Tombstone is not null) WriteRecord(writer, reply.Tombstone);
+                    break;
+                case RecordsChanged changed:
+                    writer.Write7BitEncodedInt(changed.Records.Count);
+                    foreach (var (key, record) in changed.Records)
+                    {
+                        writer.Write(key);
+                        WriteRecord(writer, record);
+                    }
                     break;
                 case SpawnRequest request:
                     writer.Write(request.Key);
@@ -107,11 +120,20 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             AcceptedManifest => new RegisterAccepted(reader.ReadString(), ReadRecord(reader)),
             TakenManifest => new RegisterTaken(reader.ReadString(), ReadRef(reader)),
             RejectedManifest => new RegisterRejected(reader.ReadString()),
-            UnregisterReplyManifest => new UnregisterReply(reader.ReadBoolean()),
+            UnregisterReplyManifest => new UnregisterReply(reader.ReadBoolean(), reader.ReadString(), reader.ReadBoolean() ? ReadRecord(reader) : null),
+            RecordsChangedManifest => ReadRecordsChanged(reader),
             SpawnRequestManifest => new SpawnRequest(reader.ReadString(), PropsWire.Read(reader, system.Serialization)),
             SpawnReplyManifest => new SpawnReply(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
         };
+    }
+
+    private RecordsChanged ReadRecordsChanged(BinaryReader reader)
+    {
+        var records = new KeyValuePair<string, EntryRecord>[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < records.Length; i++)
+            records[i] = new KeyValuePair<string, EntryRecord>(reader.ReadString(), ReadRecord(reader));
+        return new RecordsChanged(records);
     }
 
     private void WriteRecord(BinaryWriter writer, EntryRecord record)
