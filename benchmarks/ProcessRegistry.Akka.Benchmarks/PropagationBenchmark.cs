@@ -18,7 +18,7 @@ internal static class PropagationBenchmark
 
         var results = new List<(string, LatencyStats)>
         {
-            ("ProcessRegistry.Akka (WriteAll, notify 10 ms)", await MeasureRegistry(a, c, count, pace)),
+            ("ProcessRegistry.Akka (owner broadcast)", await MeasureRegistry(a, c, count, pace)),
             ("DData defaults, WriteLocal", await MeasureDData(a, c, "bench-local", WriteLocal.Instance, count, pace)),
             ("DData defaults, WriteAll", await MeasureDData(a, c, "bench-all", new WriteAll(TimeSpan.FromSeconds(3)), count, pace)),
         };
