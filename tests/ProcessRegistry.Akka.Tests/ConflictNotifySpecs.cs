@@ -12,16 +12,11 @@ public sealed class ConflictNotifySpecs(ITestOutputHelper output)
     {
         var nodes = await StartCluster(3);
         var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
-        await SetPartition(a, b, cut: true);
-        await SetPartition(a, c, cut: true);
         var loser = CreateTestProbe(a);
         var winner = CreateTestProbe(b);
-        await a.Registry().Register("notify", loser.Ref);
-        await b.Registry().Register("notify", winner.Ref);
         Watch(loser.Ref);
 
-        await SetPartition(a, b, cut: false);
-        await SetPartition(a, c, cut: false);
+        await RegisterOnBothSidesOfACut(a, [b, c], "notify", loser.Ref, winner.Ref);
 
         AssertSamePid(winner.Ref, (await loser.ExpectMsgAsync<NameConflict>(Patience)).Winner, b);
         await AwaitAssertAsync(() =>

@@ -153,17 +153,12 @@ public sealed class ReplicationSpecs(ITestOutputHelper output)
     public async Task Concurrent_registrations_on_two_sides_of_a_cut_converge_to_one_winner_and_the_loser_is_told_and_stopped()
     {
         var (a, b, c) = await ThreeNodes();
-        await SetPartition(a, b, cut: true);
-        await SetPartition(a, c, cut: true);
         var onA = CreateTestProbe(a);
         var onB = CreateTestProbe(b);
-        await a.Registry().Register("contested", onA.Ref);
-        await b.Registry().Register("contested", onB.Ref); // registered later: keep-newest makes it the winner
-        Assert.Equal(onA.Ref, a.Registry().GetPid("contested"));
         Watch(onA.Ref);
 
-        await SetPartition(a, b, cut: false);
-        await SetPartition(a, c, cut: false);
+        // B registers later, so keep-newest makes it the winner.
+        await RegisterOnBothSidesOfACut(a, [b, c], "contested", onA.Ref, onB.Ref);
 
         var told = await onA.ExpectMsgAsync<NameConflict>(Patience);
         Assert.Equal("contested", told.Key);

@@ -109,6 +109,22 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
         }
     }
 
+    /// <summary>
+    /// Cuts <paramref name="isolated"/> off from the other nodes, registers <paramref name="first"/>
+    /// there and then <paramref name="second"/> on the other side (so it is the newer
+    /// registration), and heals: two live pids under one key that must now be settled.
+    /// </summary>
+    protected static async Task RegisterOnBothSidesOfACut(
+        ActorSystem isolated, ActorSystem[] others, string key, IActorRef first, IActorRef second)
+    {
+        foreach (var other in others)
+            await SetPartition(isolated, other, cut: true);
+        await isolated.Registry().Register(key, first);
+        await others[0].Registry().Register(key, second);
+        foreach (var other in others)
+            await SetPartition(isolated, other, cut: false);
+    }
+
     /// <summary>A live actor on <paramref name="node"/> that can be registered and stopped at will.</summary>
     protected static IActorRef SpawnProcess(ActorSystem node, string? name = null) =>
         name is null ? node.ActorOf(Props.Create<IdleProcess>()) : node.ActorOf(Props.Create<IdleProcess>(), name);
