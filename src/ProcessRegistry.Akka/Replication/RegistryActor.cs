@@ -35,6 +35,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
+    private readonly Dictionary<UniqueAddress, HashSet<string>> _incomingSnapshots = new();
     private readonly Queue<(string Key, long Version, DateTime Due)> _tombstones = new();
     private readonly HashSet<UniqueAddress> _removedOwners = new();
     private bool _broadcastScheduled;
@@ -61,6 +62,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             foreach (var (key, record) in changed.Records)
                 Merge(key, record);
         });
+        Receive<OwnerSnapshot>(HandleSnapshot);
         Receive<OwnerReplied>(HandleOwnerReply);
         Receive<Broadcast>(_ => SendBroadcast());
         Receive<SyncTick>(_ => SyncToReplicatedData());
@@ -69,6 +71,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t => HandleTerminated(t.ActorRef));
         Receive<ClusterEvent.MemberUp>(up => AddPeer(up.Member));
         Receive<ClusterEvent.MemberWeaklyUp>(up => AddPeer(up.Member));
+        Receive<ClusterEvent.ReachableMember>(reachable =>
+        {
+            if (_peers.TryGetValue(reachable.Member.Address, out var peer))
+                SendSnapshot(peer);
+        });
         Receive<ClusterEvent.MemberRemoved>(removed => HandleMemberRemoved(removed.Member));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<PruneTick>(_ => SweepRemovedOwners());
@@ -103,7 +110,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         for (var i = 0; i < _buckets.Count; i++)
             _replicator.Tell(Dsl.Subscribe(_buckets.Keys[i], Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberWeaklyUp), typeof(ClusterEvent.MemberRemoved));
+            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberWeaklyUp), typeof(ClusterEvent.MemberRemoved),
+            typeof(ClusterEvent.ReachableMember));
         Timers.StartPeriodicTimer(nameof(SyncTick), SyncTick.Instance, _settings.SyncInterval);
         Timers.StartPeriodicTimer(nameof(PruneTick), PruneTick.Instance, _settings.PruneInterval);
         var tombstoneCheck = TimeSpan.FromTicks(Math.Max(_settings.TombstoneTimeToLive.Ticks / 2, TimeSpan.TicksPerMillisecond * 100));
@@ -224,33 +232,70 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private void SendBroadcast()
     {
         _broadcastScheduled = false;
-        if (_outbox.Count == 0 || _peers.Count == 0)
+        if (_peers.Count > 0)
         {
-            _outbox.Clear();
-            return;
+            foreach (var chunk in Chunks(_outbox))
+            {
+                var changed = new RecordsChanged(chunk);
+                foreach (var peer in _peers.Values)
+                    peer.Tell(changed);
+            }
         }
+        _outbox.Clear();
+    }
+
+    /// <summary>Everything this node owns, to a node it just met or met again after a partition.</summary>
+    private void SendSnapshot(IActorRef peer)
+    {
+        var self = _cluster.SelfUniqueAddress;
+        var records = _owned.Select(pair => new KeyValuePair<string, EntryRecord>(pair.Key, pair.Value.ToRecord(self))).ToList();
+        var takenAt = Math.Max(DateTime.UtcNow.Ticks, records.Count == 0 ? 0 : records.Max(r => r.Value.Version));
+        var chunks = Chunks(records).ToList();
+        for (var i = 0; i < chunks.Count; i++)
+            peer.Tell(new OwnerSnapshot(self, takenAt, chunks[i], Last: i == chunks.Count - 1));
+    }
+
+    /// <summary>Splits records into lists that each serialize well below the frame size; at least one list.</summary>
+    private static IEnumerable<List<KeyValuePair<string, EntryRecord>>> Chunks(IEnumerable<KeyValuePair<string, EntryRecord>> records)
+    {
         var chunk = new List<KeyValuePair<string, EntryRecord>>();
         var bytes = 0;
-        foreach (var pair in _outbox)
+        foreach (var pair in records)
         {
             var size = EstimatedSize(pair.Key, pair.Value);
             if (chunk.Count > 0 && bytes + size > BroadcastBytesPerMessage)
             {
-                SendToPeers(new RecordsChanged(chunk));
+                yield return chunk;
                 chunk = new List<KeyValuePair<string, EntryRecord>>();
                 bytes = 0;
             }
             chunk.Add(pair);
             bytes += size;
         }
-        SendToPeers(new RecordsChanged(chunk));
-        _outbox.Clear();
+        yield return chunk;
     }
 
-    private void SendToPeers(RecordsChanged changed)
+    private void HandleSnapshot(OwnerSnapshot snapshot)
     {
-        foreach (var peer in _peers.Values)
-            peer.Tell(changed);
+        if (!_incomingSnapshots.TryGetValue(snapshot.Owner, out var keys))
+            _incomingSnapshots[snapshot.Owner] = keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, record) in snapshot.Records)
+        {
+            Merge(key, record);
+            keys.Add(key);
+        }
+        if (!snapshot.Last) return;
+        _incomingSnapshots.Remove(snapshot.Owner);
+        // What the owner no longer has, and was not re-registered since it took the snapshot, was
+        // removed while this node could not hear it.
+        var gone = _view.Entries
+            .Where(e => e.Node.Equals(snapshot.Owner.Address) && !keys.Contains(e.Key) && e.Version < snapshot.TakenAt)
+            .ToList();
+        foreach (var entry in gone)
+        {
+            _removedVersions[entry.Key] = (snapshot.TakenAt, DateTime.UtcNow);
+            RemoveFromView(entry.Key, UnregisterReason.Unregistered);
+        }
     }
 
     private static int EstimatedSize(string key, EntryRecord record) =>
@@ -466,7 +511,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress)) return;
         if (!string.IsNullOrEmpty(_settings.Role) && !member.HasRole(_settings.Role)) return;
         var path = new RootActorPath(member.Address) / "system" / _settings.Name / RegistrySupervisor.WorkerName;
-        _peers[member.Address] = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
+        var peer = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
+        _peers[member.Address] = peer;
+        SendSnapshot(peer);
     }
 
     private void HandleMemberRemoved(Member member)

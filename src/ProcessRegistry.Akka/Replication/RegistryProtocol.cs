@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Cluster;
 
 namespace ProcessRegistry.Akka.Replication;
 
@@ -27,3 +28,11 @@ internal sealed record RecordsChanged(IReadOnlyList<KeyValuePair<string, EntryRe
 internal sealed record SubscribeCommand(IActorRef Subscriber);
 
 internal sealed record UnsubscribeCommand(IActorRef Subscriber);
+
+/// <summary>
+/// Part of everything <paramref name="Owner"/> owns, sent to a node it just met (or met again
+/// after a partition): the syn-style resync that does not wait for DData gossip. On the
+/// <paramref name="Last"/> part the receiver drops its entries of that owner that the snapshot
+/// lacks and that are older than <paramref name="TakenAt"/>.
+/// </summary>
+internal sealed record OwnerSnapshot(UniqueAddress Owner, long TakenAt, IReadOnlyList<KeyValuePair<string, EntryRecord>> Records, bool Last);

@@ -24,6 +24,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string UnregisterReplyManifest = "Y";
     private const string SpawnRequestManifest = "S";
     private const string RecordsChangedManifest = "C";
+    private const string OwnerSnapshotManifest = "O";
     private const string SpawnReplyManifest = "P";
 
     public RegistrySerializer(ExtendedActorSystem system) : base(system)
@@ -43,6 +44,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         UnregisterReply => UnregisterReplyManifest,
         SpawnRequest => SpawnRequestManifest,
         RecordsChanged => RecordsChangedManifest,
+        OwnerSnapshot => OwnerSnapshotManifest,
         SpawnReply => SpawnReplyManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
     };
@@ -86,12 +88,14 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     if (reply.Tombstone is not null) WriteRecord(writer, reply.Tombstone);
                     break;
                 case RecordsChanged changed:
-                    writer.Write7BitEncodedInt(changed.Records.Count);
-                    foreach (var (key, record) in changed.Records)
-                    {
-                        writer.Write(key);
-                        WriteRecord(writer, record);
-                    }
+                    WriteRecords(writer, changed.Records);
+                    break;
+                case OwnerSnapshot snapshot:
+                    writer.Write(snapshot.Owner.Address.ToString());
+                    writer.Write(snapshot.Owner.Uid);
+                    writer.Write(snapshot.TakenAt);
+                    writer.Write(snapshot.Last);
+                    WriteRecords(writer, snapshot.Records);
                     break;
                 case SpawnRequest request:
                     writer.Write(request.Key);
@@ -121,19 +125,32 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             TakenManifest => new RegisterTaken(reader.ReadString(), ReadRef(reader)),
             RejectedManifest => new RegisterRejected(reader.ReadString()),
             UnregisterReplyManifest => new UnregisterReply(reader.ReadBoolean(), reader.ReadString(), reader.ReadBoolean() ? ReadRecord(reader) : null),
-            RecordsChangedManifest => ReadRecordsChanged(reader),
+            RecordsChangedManifest => new RecordsChanged(ReadRecords(reader)),
+            OwnerSnapshotManifest => new OwnerSnapshot(
+                new UniqueAddress(Address.Parse(reader.ReadString()), reader.ReadInt32()),
+                reader.ReadInt64(), Last: reader.ReadBoolean(), Records: ReadRecords(reader)),
             SpawnRequestManifest => new SpawnRequest(reader.ReadString(), PropsWire.Read(reader, system.Serialization)),
             SpawnReplyManifest => new SpawnReply(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
         };
     }
 
-    private RecordsChanged ReadRecordsChanged(BinaryReader reader)
+    private void WriteRecords(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, EntryRecord>> records)
+    {
+        writer.Write7BitEncodedInt(records.Count);
+        foreach (var (key, record) in records)
+        {
+            writer.Write(key);
+            WriteRecord(writer, record);
+        }
+    }
+
+    private KeyValuePair<string, EntryRecord>[] ReadRecords(BinaryReader reader)
     {
         var records = new KeyValuePair<string, EntryRecord>[reader.Read7BitEncodedInt()];
         for (var i = 0; i < records.Length; i++)
             records[i] = new KeyValuePair<string, EntryRecord>(reader.ReadString(), ReadRecord(reader));
-        return new RecordsChanged(records);
+        return records;
     }
 
     private void WriteRecord(BinaryWriter writer, EntryRecord record)
