@@ -311,11 +311,14 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             var writes = _unsynced[bucket];
             if (writes is null) continue;
             _unsynced[bucket] = null;
+            // Without its delta the update spreads by full-state gossip of this one bucket, sized
+            // by distributed-key-count; a delta would join every other bucket's in one
+            // DeltaPropagation message that a burst of writes pushes past the frame size.
             _replicator.Tell(Dsl.Update(_buckets.Keys[bucket], BucketData.Empty, WriteLocal.Instance, data =>
             {
                 foreach (var write in writes)
                     data = write.ApplyTo(data, self);
-                return data;
+                return (BucketData)data.ResetDelta();
             }));
         }
     }
