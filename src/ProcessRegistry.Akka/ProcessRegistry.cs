@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -207,6 +206,67 @@ public sealed class ProcessRegistry : IExtension
         return Ask(new UnregisterCommand(key, null), reply => ((UnregisterReply)reply).Removed);
     }
 
+    /// <summary>
+    /// Changes metadata labels of a registered key atomically on the node that owns it: each
+    /// change sets a label, or removes it when its value is null. The task's result is the
+    /// updated entry, or null when the key is not registered.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad key, null changes or an empty label name. The task
+    /// faults with it when the result would exceed the metadata limits (nothing is written).</exception>
+    public Task<RegistryEntry?> UpdateMetadata(string key, IReadOnlyDictionary<string, string?> changes)
+    {
+        ValidateKey(key);
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Keys.Any(string.IsNullOrEmpty))
+            throw new ArgumentException("Metadata label names must not be null or empty.", nameof(changes));
+        return Ask(new UpdateMetadataCommand(key, changes), reply => reply is NotRegistered ? null : (RegistryEntry?)ToEntry(reply));
+    }
+
+    /// <summary>
+    /// Completes with the entry as soon as <paramref name="key"/> is registered anywhere (it
+    /// completes here when this node's replica has it), or faults with
+    /// <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<RegistryEntry> WaitFor(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        try
+        {
+            return await _view.WhenPresent(key).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"Key '{key}' was not registered within {timeout}.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Registers many processes at once (as <see cref="Register"/> each). Every key, pid and the
+    /// metadata are checked before anything is written; the task faults if any registration
+    /// fails (the others stay registered).
+    /// </summary>
+    public Task<RegistryEntry[]> RegisterMany(IReadOnlyCollection<(string Key, IActorRef Pid)> processes, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(processes);
+        foreach (var (key, pid) in processes)
+        {
+            ValidateKey(key);
+            ValidatePid(pid);
+        }
+        var labels = ValidateMetadata(metadata);
+        return Task.WhenAll(processes.Select(p => Ask(new RegisterCommand(p.Key, p.Pid, labels, Force: false), ToEntry)));
+    }
+
+    /// <summary>Unregisters many keys at once; the task's result is how many were removed.</summary>
+    public async Task<int> UnregisterMany(IReadOnlyCollection<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys)
+            ValidateKey(key);
+        var removed = await Task.WhenAll(keys.Select(Unregister)).ConfigureAwait(false);
+        return removed.Count(r => r);
+    }
+
     /// <summary>Subscribes <paramref name="subscriber"/> to this node's <see cref="RegistryEvent"/>s.</summary>
     public void Subscribe(IActorRef subscriber)
     {
@@ -234,7 +294,7 @@ public sealed class ProcessRegistry : IExtension
     {
         RegisterAccepted accepted => accepted.Record.ToEntry(accepted.Key),
         RegisterTaken taken => throw new KeyAlreadyRegisteredException(taken.Key, taken.Holder),
-        RegisterRejected rejected => throw new ArgumentException(rejected.Reason, "pid"),
+        RegisterRejected rejected => throw new ArgumentException(rejected.Reason),
         _ => throw new InvalidOperationException($"Unexpected registry reply {reply.GetType().Name}."),
     };
 
@@ -272,23 +332,9 @@ public sealed class ProcessRegistry : IExtension
     private ImmutableDictionary<string, string> ValidateMetadata(IReadOnlyDictionary<string, string>? metadata)
     {
         if (metadata is null || metadata.Count == 0) return ImmutableDictionary<string, string>.Empty;
-        if (metadata.Count > Settings.MaxMetadataEntries)
-            throw new ArgumentException(
-                $"Metadata has {metadata.Count} labels; at most {Settings.MaxMetadataEntries} are allowed (max-metadata-entries).",
-                nameof(metadata));
-        var bytes = 0;
-        foreach (var (name, value) in metadata)
-        {
-            if (string.IsNullOrEmpty(name))
-                throw new ArgumentException("Metadata label names must not be null or empty.", nameof(metadata));
-            if (value is null)
-                throw new ArgumentException($"Metadata label '{name}' has a null value.", nameof(metadata));
-            bytes += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
-        }
-        if (bytes > Settings.MaxMetadataBytes)
-            throw new ArgumentException(
-                $"Metadata takes {bytes} bytes; at most {Settings.MaxMetadataBytes} are allowed (max-metadata-bytes).",
-                nameof(metadata));
+        var labels = metadata.Select(pair => new KeyValuePair<string, string?>(pair.Key, pair.Value));
+        if (MetadataLimits.Violation(labels, Settings) is { } violation)
+            throw new ArgumentException(violation, nameof(metadata));
         return metadata.ToImmutableDictionary(StringComparer.Ordinal);
     }
 

@@ -15,7 +15,31 @@ internal sealed class LocalView
 
     public int Count => Volatile.Read(ref _count);
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<RegistryEntry>> _waiters = new(StringComparer.Ordinal);
+    private int _waiterCount;
+
     public IEnumerable<RegistryEntry> Entries => _entries.Values;
+
+    /// <summary>Completes when the key is in the view: at once, or when the writer next sets it.</summary>
+    public Task<RegistryEntry> WhenPresent(string key)
+    {
+        if (TryGet(key, out var entry)) return Task.FromResult(entry);
+        var waiter = _waiters.GetOrAdd(key, _ =>
+        {
+            Interlocked.Increment(ref _waiterCount);
+            return new TaskCompletionSource<RegistryEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        });
+        // The writer may have set the key between the first look and the waiter's arrival.
+        if (TryGet(key, out entry)) Release(key, entry);
+        return waiter.Task;
+    }
+
+    private void Release(string key, RegistryEntry entry)
+    {
+        if (!_waiters.TryRemove(key, out var waiter)) return;
+        Interlocked.Decrement(ref _waiterCount);
+        waiter.TrySetResult(entry);
+    }
 
     public bool TryGet(string key, out RegistryEntry entry) => _entries.TryGetValue(key, out entry!);
 
@@ -25,6 +49,8 @@ internal sealed class LocalView
             Interlocked.Increment(ref _count);
         else
             _entries[entry.Key] = entry;
+        if (Volatile.Read(ref _waiterCount) > 0)
+            Release(entry.Key, entry);
     }
 
     public bool TryRemove(string key, out RegistryEntry entry)

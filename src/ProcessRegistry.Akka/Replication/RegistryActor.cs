@@ -57,6 +57,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
         Receive<RegisterCommand>(HandleRegister);
         Receive<UnregisterCommand>(HandleUnregister);
+        Receive<UpdateMetadataCommand>(HandleUpdateMetadata);
         Receive<RecordsChanged>(changed =>
         {
             foreach (var (key, record) in changed.Records)
@@ -173,6 +174,32 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             return;
         }
         Sender.Tell(new UnregisterReply(false, command.Key, null));
+    }
+
+    /// <summary>Applies a metadata patch on the owner, where no concurrent write of the key can interleave.</summary>
+    private void HandleUpdateMetadata(UpdateMetadataCommand command)
+    {
+        if (!_owned.TryGetValue(command.Key, out var owned))
+        {
+            if (_view.TryGet(command.Key, out var entry) && !IsLocal(entry.Pid))
+                ForwardToOwner(entry.Node, command, command.Key);
+            else
+                Sender.Tell(new NotRegistered(command.Key));
+            return;
+        }
+        var metadata = owned.Metadata;
+        foreach (var (name, value) in command.Changes)
+            metadata = value is null ? metadata.Remove(name) : metadata.SetItem(name, value);
+        if (MetadataLimits.Violation(metadata!, _settings) is { } violation)
+        {
+            Sender.Tell(new RegisterRejected(violation));
+            return;
+        }
+        var updated = owned with { Metadata = metadata, Version = NextVersion(command.Key) };
+        _owned[command.Key] = updated;
+        var record = updated.ToRecord(_cluster.SelfUniqueAddress);
+        Write(command.Key, record);
+        Sender.Tell(new RegisterAccepted(command.Key, record));
     }
 
     /// <summary>The owner writes; its answer carries the record, which this node applies before

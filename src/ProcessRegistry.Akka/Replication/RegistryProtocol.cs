@@ -11,7 +11,12 @@ internal sealed record RegisterCommand(string Key, IActorRef Pid, ImmutableDicti
 /// <summary>Unregister <paramref name="Key"/> if it maps to <paramref name="Pid"/> (any pid when null).</summary>
 internal sealed record UnregisterCommand(string Key, IActorRef? Pid);
 
+/// <summary>Set (or, with a null value, remove) metadata labels of <paramref name="Key"/>, atomically on its owner.</summary>
+internal sealed record UpdateMetadataCommand(string Key, IReadOnlyDictionary<string, string?> Changes);
+
 internal abstract record RegisterReply;
+
+internal sealed record NotRegistered(string Key) : RegisterReply;
 
 internal sealed record RegisterAccepted(string Key, EntryRecord Record) : RegisterReply;
 

@@ -25,6 +25,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string SpawnRequestManifest = "S";
     private const string RecordsChangedManifest = "C";
     private const string OwnerSnapshotManifest = "O";
+    private const string UpdateMetadataManifest = "M";
+    private const string NotRegisteredManifest = "N";
     private const string SpawnReplyManifest = "P";
 
     public RegistrySerializer(ExtendedActorSystem system) : base(system)
@@ -45,6 +47,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         SpawnRequest => SpawnRequestManifest,
         RecordsChanged => RecordsChangedManifest,
         OwnerSnapshot => OwnerSnapshotManifest,
+        UpdateMetadataCommand => UpdateMetadataManifest,
+        NotRegistered => NotRegisteredManifest,
         SpawnReply => SpawnReplyManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
     };
@@ -90,6 +94,19 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                 case RecordsChanged changed:
                     WriteRecords(writer, changed.Records);
                     break;
+                case UpdateMetadataCommand update:
+                    writer.Write(update.Key);
+                    writer.Write7BitEncodedInt(update.Changes.Count);
+                    foreach (var (name, value) in update.Changes)
+                    {
+                        writer.Write(name);
+                        writer.Write(value is not null);
+                        if (value is not null) writer.Write(value);
+                    }
+                    break;
+                case NotRegistered notRegistered:
+                    writer.Write(notRegistered.Key);
+                    break;
                 case OwnerSnapshot snapshot:
                     writer.Write(snapshot.Owner.Address.ToString());
                     writer.Write(snapshot.Owner.Uid);
@@ -126,6 +143,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             RejectedManifest => new RegisterRejected(reader.ReadString()),
             UnregisterReplyManifest => new UnregisterReply(reader.ReadBoolean(), reader.ReadString(), reader.ReadBoolean() ? ReadRecord(reader) : null),
             RecordsChangedManifest => new RecordsChanged(ReadRecords(reader)),
+            UpdateMetadataManifest => ReadUpdateMetadata(reader),
+            NotRegisteredManifest => new NotRegistered(reader.ReadString()),
             OwnerSnapshotManifest => new OwnerSnapshot(
                 new UniqueAddress(Address.Parse(reader.ReadString()), reader.ReadInt32()),
                 reader.ReadInt64(), Last: reader.ReadBoolean(), Records: ReadRecords(reader)),
@@ -133,6 +152,19 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             SpawnReplyManifest => new SpawnReply(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
         };
+    }
+
+    private static UpdateMetadataCommand ReadUpdateMetadata(BinaryReader reader)
+    {
+        var key = reader.ReadString();
+        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var count = reader.Read7BitEncodedInt();
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            changes[name] = reader.ReadBoolean() ? reader.ReadString() : null;
+        }
+        return new UpdateMetadataCommand(key, changes);
     }
 
     private void WriteRecords(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, EntryRecord>> records)
