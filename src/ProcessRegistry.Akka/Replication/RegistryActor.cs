@@ -31,7 +31,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, HashSet<string>> _keysByPid = new();
     private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
     private readonly BucketData?[] _latest;
-    private readonly Dictionary<int, List<string>> _keysBeforeRestart = new();
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
@@ -96,15 +95,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         // After a restart the view (owned by the extension) is still filled: take back this
-        // node's entries, watch their processes again and queue them for the replicated data
-        // (writes still waiting for a sync tick died with the old instance). Remember which keys
-        // each bucket held, so its next replicated state can tell what vanished meanwhile.
+        // node's entries, watch their processes again and queue them for the replicated data.
+        // Writes still waiting for a sync tick or a broadcast died with the old instance; the
+        // sync queue gets them again here, and the peers get them in the snapshot each one is
+        // sent when this instance meets it (MemberUp from the initial cluster state).
         foreach (var entry in _view.Entries)
         {
-            var bucket = _buckets.IndexOf(entry.Key);
-            if (!_keysBeforeRestart.TryGetValue(bucket, out var keys))
-                _keysBeforeRestart[bucket] = keys = new List<string>();
-            keys.Add(entry.Key);
             if (IsLocal(entry.Pid))
                 Adopt(entry);
         }
@@ -383,22 +379,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         foreach (var (key, record) in entries)
             Merge(key, record);
 
-        if (previous is not null)
+        if (previous is null) return;
+        foreach (var (key, record) in previous.Entries)
         {
-            foreach (var (key, record) in previous.Entries)
-            {
-                // Erased (a tombstone) or pruned (a removed member's record): gone, unless rewritten since.
-                if (!entries.ContainsKey(key) && _view.TryGet(key, out var entry) && entry.Version <= record.Version)
-                    RemoveFromView(key, reason: null);
-            }
-        }
-        else if (_keysBeforeRestart.Remove(bucket, out var keys))
-        {
-            foreach (var key in keys)
-            {
-                if (!entries.ContainsKey(key))
-                    RemoveFromView(key, reason: null);
-            }
+            // Erased (a tombstone) or pruned (a removed member's record): gone, unless rewritten since.
+            if (!entries.ContainsKey(key) && _view.TryGet(key, out var entry) && entry.Version <= record.Version)
+                RemoveFromView(key, reason: null);
         }
     }
 
