@@ -204,7 +204,10 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         var replyTo = Sender;
         var registry = Context.ActorSelection(new RootActorPath(owner) / "system" / _settings.Name);
-        registry.Ask<object>(command, _settings.AskTimeout).PipeTo(
+        // Shorter than the caller's own wait, so the caller hears the owner's silence as a
+        // TimeoutException naming the owner, not as its own ask timing out.
+        var wait = TimeSpan.FromTicks(_settings.AskTimeout.Ticks * 9 / 10);
+        registry.Ask<object>(command, wait).PipeTo(
             Self,
             success: reply => new OwnerReplied(replyTo, reply),
             failure: ex => new OwnerReplied(replyTo,
