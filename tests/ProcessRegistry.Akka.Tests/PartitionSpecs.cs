@@ -76,4 +76,42 @@ public sealed class PartitionSpecs(ITestOutputHelper output) : ClusterSpec(outpu
             }
         }, Patience);
     }
+
+    [Fact]
+    public async Task Four_nodes_split_two_and_two_register_the_same_keys_then_heal_to_one_winner_per_key()
+    {
+        var nodes = await StartCluster(4);
+        var (left, right) = (nodes[..2], nodes[2..]);
+        foreach (var l in left)
+            foreach (var r in right)
+                await SetPartition(l, r, cut: true);
+        var keys = Enumerable.Range(0, 10).Select(i => $"halves/{i}").ToArray();
+        var losers = left.Select(n => CreateTestProbe(n)).ToArray();
+        var winners = right.Select(n => CreateTestProbe(n)).ToArray();
+        var watcher = CreateTestProbe();
+        foreach (var loser in losers)
+            watcher.Watch(loser.Ref);
+
+        // Each side registers every key (spread over its two nodes); the right side does so later.
+        for (var i = 0; i < keys.Length; i++)
+            await left[i % 2].Registry().Register(keys[i], losers[i % 2].Ref);
+        for (var i = 0; i < keys.Length; i++)
+            await right[i % 2].Registry().Register(keys[i], winners[i % 2].Ref);
+        foreach (var l in left)
+            foreach (var r in right)
+                await SetPartition(l, r, cut: false);
+
+        await AwaitAssertAsync(() =>
+        {
+            foreach (var node in nodes)
+                for (var i = 0; i < keys.Length; i++)
+                    AssertSamePid(winners[i % 2].Ref, node.Registry().GetPid(keys[i]), right[i % 2]);
+        }, Patience);
+        // Both losers were told and stopped; no entry names them.
+        foreach (var loser in losers)
+            await loser.ExpectMsgAsync<NameConflict>(Patience);
+        var stopped = new[] { await watcher.ExpectMsgAsync<Terminated>(Patience), await watcher.ExpectMsgAsync<Terminated>(Patience) };
+        Assert.Equal(losers.Select(l => l.Ref).ToHashSet(), stopped.Select(t => t.ActorRef).ToHashSet());
+        Assert.All(nodes, node => Assert.Equal(keys.Length, node.Registry().Count));
+    }
 }
