@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.DistributedData;
+using ProcessRegistry.Akka.Diagnostics;
 using ProcessRegistry.Akka.Replication;
 using ProcessRegistry.Akka.Spawning;
 
@@ -24,6 +25,7 @@ public sealed class ProcessRegistry : IExtension
     private readonly LocalView _view = new();
     private readonly Address _selfAddress;
     private readonly Task<IActorRef> _spawnRegion;
+    private readonly RegistryMetrics _metrics;
 
     /// <summary>Creates the extension; use <see cref="Get"/> instead.</summary>
     public ProcessRegistry(ExtendedActorSystem system)
@@ -35,9 +37,11 @@ public sealed class ProcessRegistry : IExtension
 
         var cluster = Cluster.Get(system);
         _selfAddress = cluster.SelfAddress;
+        _metrics = new RegistryMetrics(_selfAddress.ToString(), () => _view.Count);
+        system.RegisterOnTermination(_metrics.Dispose);
         var buckets = new RegistryBuckets(Settings.DistributedKeyCount);
         var replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
-        var registry = Replication.RegistryActor.Props(Settings, _view, replicator, buckets, CreateResolver(Settings.ConflictResolver));
+        var registry = Replication.RegistryActor.Props(Settings, _view, replicator, buckets, CreateResolver(Settings.ConflictResolver), _metrics);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
         _spawnRegion = SpawnRegion.Start(system, Settings);
     }
@@ -62,7 +66,12 @@ public sealed class ProcessRegistry : IExtension
     // ---- reads: this node's replica, no messages --------------------------------------------
 
     /// <summary>The process registered under <paramref name="key"/>, or null. A plain read of this node's replica.</summary>
-    public IActorRef? GetPid(string key) => _view.TryGet(key, out var entry) ? entry.Pid : null;
+    public IActorRef? GetPid(string key)
+    {
+        var hit = _view.TryGet(key, out var entry);
+        _metrics.Lookup(hit);
+        return hit ? entry.Pid : null;
+    }
 
     /// <summary>
     /// The process registered under <paramref name="key"/>; when there is none, exactly one is
@@ -141,7 +150,9 @@ public sealed class ProcessRegistry : IExtension
     /// <summary>Reads the process registered under <paramref name="key"/> from this node's replica.</summary>
     public bool TryGetPid(string key, out IActorRef pid)
     {
-        if (_view.TryGet(key, out var entry))
+        var hit = _view.TryGet(key, out var entry);
+        _metrics.Lookup(hit);
+        if (hit)
         {
             pid = entry.Pid;
             return true;

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
 using ProcessRegistry.Akka.Conflicts;
+using ProcessRegistry.Akka.Diagnostics;
 
 namespace ProcessRegistry.Akka.Replication;
 
@@ -24,6 +25,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly IActorRef _replicator;
     private readonly RegistryBuckets _buckets;
     private readonly ConflictArbiter _arbiter;
+    private readonly RegistryMetrics _metrics;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -44,9 +46,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         LocalView view,
         IActorRef replicator,
         RegistryBuckets buckets,
-        IConflictResolver resolver)
+        IConflictResolver resolver,
+        RegistryMetrics metrics)
     {
         _settings = settings;
+        _metrics = metrics;
         _view = view;
         _replicator = replicator;
         _buckets = buckets;
@@ -60,7 +64,10 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Receive<RecordsChanged>(changed =>
         {
             foreach (var (key, record) in changed.Records)
-                Merge(key, record);
+            {
+                if (Merge(key, record))
+                    _metrics.Replicated(record.Version);
+            }
         });
         Receive<OwnerSnapshot>(HandleSnapshot);
         Receive<OwnerReplied>(HandleOwnerReply);
@@ -89,8 +96,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         LocalView view,
         IActorRef replicator,
         RegistryBuckets buckets,
-        IConflictResolver resolver) =>
-        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, view, replicator, buckets, resolver));
+        IConflictResolver resolver,
+        RegistryMetrics metrics) =>
+        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, view, replicator, buckets, resolver, metrics));
 
     protected override void PreStart()
     {
@@ -153,6 +161,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Track(command.Pid, command.Key);
         var record = mine.ToRecord(_cluster.SelfUniqueAddress);
         Write(command.Key, record);
+        _metrics.Registered();
         Sender.Tell(new RegisterAccepted(command.Key, record));
     }
 
@@ -195,6 +204,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _owned[command.Key] = updated;
         var record = updated.ToRecord(_cluster.SelfUniqueAddress);
         Write(command.Key, record);
+        _metrics.Registered();
         Sender.Tell(new RegisterAccepted(command.Key, record));
     }
 
@@ -357,14 +367,15 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     // ---- merging: broadcasts and replicated data -> view, events, owner duties ----------------
 
-    /// <summary>Applies a record if it is newer than anything this node knows for its key.</summary>
-    private void Merge(string key, EntryRecord record)
+    /// <summary>Applies a record if it is newer than anything this node knows for its key; says whether it did.</summary>
+    private bool Merge(string key, EntryRecord record)
     {
-        if (record.Version <= KnownVersion(key)) return;
+        if (record.Version <= KnownVersion(key)) return false;
         if (!record.IsLive)
             _removedVersions[key] = (record.Version, DateTime.UtcNow);
         ApplyToView(key, record);
         CheckOwned(key, record);
+        return true;
     }
 
     private void HandleChanged(Changed changed)
@@ -421,6 +432,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         if (!_view.TryRemove(key, out var removed)) return;
         var why = reason ?? (IsActiveMember(removed.Node) ? UnregisterReason.Unregistered : UnregisterReason.NodeRemoved);
+        _metrics.Unregistered(why);
         Publish(new ProcessUnregistered(removed, why));
     }
 
@@ -485,6 +497,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         loser.Tell(new NameConflict(key, winner));
         if (_settings.StopConflictLoser)
             loser.Tell(PoisonPill.Instance);
+        _metrics.Conflict();
         Publish(new RegistrationConflict(key, winner, loser));
     }
 
