@@ -1,8 +1,8 @@
 #!/usr/bin/env pwsh
 # Windows / PowerShell twin of .ci/run: keep the two in step.
-#   ./build.ps1            restore, build, test, demo, validate docker-compose.yml
-#   ./build.ps1 -Target test
-param([ValidateSet('all', 'build', 'test', 'demo', 'compose')] [string] $Target = 'all')
+#   ./build.ps1            restore, build, test, pack + consumer test, demo, validate docker-compose.yml
+#   ./build.ps1 -Target test | pack | bench | demo | compose
+param([ValidateSet('all', 'build', 'test', 'pack', 'bench', 'demo', 'compose')] [string] $Target = 'all')
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
@@ -14,12 +14,24 @@ function Invoke-Step([string] $Name, [scriptblock] $Body) {
     if ($LASTEXITCODE -ne 0) { throw "$Name failed with exit code $LASTEXITCODE" }
 }
 
-if ($Target -in 'all', 'build', 'test', 'demo') {
+if ($Target -in 'all', 'build', 'test', 'pack', 'bench', 'demo') {
     Invoke-Step 'restore' { dotnet restore ProcessRegistry.Akka.sln }
     Invoke-Step 'build' { dotnet build ProcessRegistry.Akka.sln --no-restore -c Release }
 }
 if ($Target -in 'all', 'test') {
     Invoke-Step 'tests' { dotnet test ProcessRegistry.Akka.sln --no-build -c Release }
+}
+if ($Target -in 'all', 'pack') {
+    $packages = Join-Path $PSScriptRoot 'artifacts/packages'
+    $version = "0.1.0-ci.$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())"
+    if (Test-Path $packages) { Remove-Item -Recurse -Force $packages }
+    Invoke-Step 'pack' { dotnet pack ProcessRegistry.Akka.sln --no-build -c Release -o $packages -p:Version=$version }
+    Invoke-Step 'package consumer' { dotnet test tests/PackageConsumer -c Release -p:PackageSource=$packages -p:ProcessRegistryVersion=$version }
+}
+if ($Target -eq 'bench') {
+    foreach ($mode in 'propagation', 'register', 'spawn') {
+        Invoke-Step "benchmark $mode" { dotnet run --no-build -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- $mode }
+    }
 }
 if ($Target -in 'all', 'demo') {
     Invoke-Step 'demo' { dotnet run --no-build -c Release --project samples/ProcessRegistry.Akka.Demo }

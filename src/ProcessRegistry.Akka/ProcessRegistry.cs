@@ -95,30 +95,33 @@ public sealed class ProcessRegistry : IExtension
     {
         var region = await _spawnRegion.ConfigureAwait(false);
         var deadline = DateTime.UtcNow + Settings.SpawnTimeout;
-        try
+        while (true)
         {
-            while (true)
+            cancellationToken.ThrowIfCancellationRequested();
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+                throw new TimeoutException($"No process for key '{key}' answered within {Settings.SpawnTimeout} (akka.cluster.process-registry.spawn.timeout).");
+            object reply;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var remaining = deadline - DateTime.UtcNow;
-                if (remaining <= TimeSpan.Zero) throw new AskTimeoutException("spawn deadline passed");
-                var reply = await region.Ask<object>(new SpawnRequest(key, props), remaining, cancellationToken).ConfigureAwait(false);
-                switch (reply)
-                {
-                    case SpawnReply { Pid: { } pid }:
-                        return pid;
-                    case SpawnReply:
-                        continue; // the key's previous host was stopping; its successor will answer
-                    case Status.Failure failure:
-                        throw failure.Cause;
-                    default:
-                        throw new InvalidOperationException($"Unexpected spawn reply {reply.GetType().Name} for key '{key}'.");
-                }
+                var attempt = remaining < Settings.SpawnAttemptTimeout ? remaining : Settings.SpawnAttemptTimeout;
+                reply = await region.Ask<object>(new SpawnRequest(key, props), attempt, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (AskTimeoutException ex)
-        {
-            throw new TimeoutException($"No process for key '{key}' answered within {Settings.SpawnTimeout} (akka.cluster.process-registry.spawn.timeout).", ex);
+            catch (AskTimeoutException)
+            {
+                continue; // lost on its way (say, to a region that just died): ask again until the deadline
+            }
+            switch (reply)
+            {
+                case SpawnReply { Pid: { } pid }:
+                    return pid;
+                case SpawnReply:
+                    continue; // the key's previous host was stopping; its successor will answer
+                case Status.Failure failure:
+                    throw failure.Cause;
+                default:
+                    throw new InvalidOperationException($"Unexpected spawn reply {reply.GetType().Name} for key '{key}'.");
+            }
         }
     }
 

@@ -34,6 +34,7 @@ public sealed class ProcessRegistrySettings
         SpawnRole = spawn.GetString("role", "");
         SpawnShards = spawn.GetInt("number-of-shards");
         SpawnTimeout = spawn.GetTimeSpan("timeout");
+        SpawnAttemptTimeout = spawn.GetTimeSpan("attempt-timeout");
         var replicator = config.GetConfig("replicator");
         if (string.IsNullOrEmpty(replicator.GetString("role", "")))
             replicator = ConfigurationFactory.ParseString($"role = \"{Role}\"").WithFallback(replicator);
@@ -97,6 +98,9 @@ public sealed class ProcessRegistrySettings
 
     /// <summary>How long <c>GetPid(key, props)</c> waits for the process.</summary>
     public TimeSpan SpawnTimeout { get; }
+
+    /// <summary>How long one request to the spawn region waits before it is sent again.</summary>
+    public TimeSpan SpawnAttemptTimeout { get; }
 
     /// <summary>Actor name of the registry's own replicator under <c>/system</c>.</summary>
     public string ReplicatorName { get; }

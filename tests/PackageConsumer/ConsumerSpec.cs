@@ -1,0 +1,53 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ProcessRegistry.Akka;
+using ProcessRegistry.Akka.Hosting;
+using Xunit;
+
+namespace PackageConsumer;
+
+/// <summary>What a new user writes first: Akka.Hosting, WithProcessRegistry, an actor that looks a key up.</summary>
+public sealed class ConsumerSpec
+{
+    [Fact]
+    public async Task The_packages_register_and_look_up_a_process_through_Akka_Hosting()
+    {
+        using var host = Host.CreateDefaultBuilder()
+            .ConfigureServices(services => services
+                .AddAkka("consumer", builder => builder
+                    .AddHocon(ConfigurationFactory.ParseString("""
+                        akka.actor.provider = cluster
+                        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+                        akka.coordinated-shutdown.exit-clr = off
+                        """), HoconAddMode.Prepend)
+                    .WithProcessRegistry(new ProcessRegistryOptions { SpawnTimeout = TimeSpan.FromSeconds(20) }))
+                .AddProcessRegistry())
+            .Build();
+        await host.StartAsync();
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            await Cluster.Get(system).JoinAsync(Cluster.Get(system).SelfAddress).WaitAsync(TimeSpan.FromSeconds(30));
+            var registry = host.Services.GetRequiredService<ProcessRegistry.Akka.ProcessRegistry>();
+
+            var room = await registry.GetPid("room/lobby", Props.Create(() => new Echo()));
+            var answer = await room.Ask<string>("hello", TimeSpan.FromSeconds(10));
+
+            Assert.Equal("hello", answer);
+            Assert.Equal(room, registry.GetPid("room/lobby"));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    public sealed class Echo : ReceiveActor
+    {
+        public Echo() => Receive<string>(text => Sender.Tell(text));
+    }
+}
