@@ -1,61 +1,66 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
+using Spectre.Console;
 
 namespace ProcessRegistry.Akka.Demo;
 
 /// <summary>
-/// The no-setup demo: three nodes in this process on 127.0.0.1, rooms registered from all of
-/// them, messages sent by key across nodes, one node downed and its rooms dropped everywhere.
+/// The no-setup demo: three nodes in this process on 127.0.0.1. Every node asks for rooms by
+/// name (each room spawned once, somewhere, on demand), posts to them by key, then one node
+/// is downed: its rooms leave every view and are spawned again on the survivors when asked for.
 /// </summary>
 internal static class EmbeddedCluster
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public static async Task<int> Run(int roomsPerNode)
+    public static async Task<int> Run(int rooms)
     {
-        Console.WriteLine($"Starting 3 nodes on 127.0.0.1 ...");
+        AnsiConsole.MarkupLine("[bold]ProcessRegistry.Akka demo[/]: 3 nodes on 127.0.0.1, one process per chat room");
         var nodes = Enumerable.Range(0, 3)
             .Select(_ => ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Load("akka.loglevel = ERROR\nakka.coordinated-shutdown.exit-clr = off")))
             .ToArray();
+        var summary = new List<(string What, string Value)>();
         try
         {
             var seed = Cluster.Get(nodes[0]).SelfAddress;
             await Task.WhenAll(nodes.Select(n => Cluster.Get(n).JoinAsync(seed))).WaitAsync(Patience);
             foreach (var node in nodes)
-                Console.WriteLine($"  node up: {Cluster.Get(node).SelfAddress}");
+                AnsiConsole.MarkupLine($"  node up: [green]{Cluster.Get(node).SelfAddress}[/]");
 
-            var total = roomsPerNode * nodes.Length;
+            var names = Enumerable.Range(0, rooms).Select(i => $"room/{i}").ToArray();
             var clock = Stopwatch.StartNew();
-            await Task.WhenAll(nodes.Select((node, n) => RegisterRooms(node, n, roomsPerNode)));
-            var registered = clock.Elapsed;
-            await WaitUntil(() => nodes.All(n => n.Registry().Count == total));
-            var visible = clock.Elapsed;
-            Console.WriteLine($"Registered {total} rooms from 3 nodes in {registered.TotalMilliseconds:F0} ms; every node saw all of them after {visible.TotalMilliseconds:F0} ms.");
+            await Watch("Spawning rooms on demand from all 3 nodes", nodes, rooms, () =>
+                Task.WhenAll(nodes.Select(node => Task.WhenAll(names.Select(name => node.Registry().GetPid(name, ChatRoom.Props(name)))))));
+            summary.Add(("rooms asked for by 3 nodes each", $"{rooms} (spawned once each)"));
+            summary.Add(("spawn on demand", $"{clock.ElapsedMilliseconds} ms, {rooms * 3 / clock.Elapsed.TotalSeconds:F0} GetPid(key, props)/s"));
 
-            var observer = nodes[2];
+            var poster = nodes[2];
             clock.Restart();
-            var posts = await Task.WhenAll(observer.Registry().Entries().Select(entry =>
-                entry.Pid.Ask<Posted>(new Post($"hello from {Cluster.Get(observer).SelfAddress}"), Patience)));
-            Console.WriteLine($"Node 3 posted to {posts.Length} rooms by key ({posts.Count(p => p.Lines == 1)} answered) in {clock.Elapsed.TotalMilliseconds:F0} ms.");
-
-            var room = observer.Registry().Lookup("room/0-0")!;
-            Console.WriteLine($"Lookup(\"room/0-0\") on node 3: pid {room.Pid.Path}, node {room.Node}.");
+            var posted = await Task.WhenAll(names.Select(name => poster.Registry().RefFor(name, ChatRoom.Props(name))
+                .Ask<Posted>(new Post($"hello from {Cluster.Get(poster).SelfAddress}"), Patience)));
+            summary.Add(("posts by key from node 3", $"{posted.Length} answered in {clock.ElapsedMilliseconds} ms"));
 
             var downed = nodes[1];
             var downedAddress = Cluster.Get(downed).SelfAddress;
-            Console.WriteLine($"Downing node 2 ({downedAddress}), which hosts {nodes[0].Registry().CountOn(downedAddress)} rooms ...");
+            var hosted = nodes[0].Registry().CountOn(downedAddress);
+            AnsiConsole.MarkupLine($"Downing node 2 ([red]{downedAddress}[/]), which hosts {hosted} rooms ...");
             clock.Restart();
             Cluster.Get(nodes[0]).Down(downedAddress);
-            await WaitUntil(() => nodes[0].Registry().Count == total - roomsPerNode && nodes[2].Registry().Count == total - roomsPerNode);
-            Console.WriteLine($"Its rooms left every surviving view in {clock.Elapsed.TotalMilliseconds:F0} ms; {nodes[0].Registry().Count} rooms remain.");
+            var survivors = new[] { nodes[0], nodes[2] };
+            await Watch("Waiting for its rooms to leave every surviving view", survivors, rooms - hosted,
+                () => WaitUntil(() => survivors.All(n => n.Registry().Count == rooms - hosted)));
+            summary.Add(("downed node's rooms gone from survivors", $"{hosted} rooms in {clock.ElapsedMilliseconds} ms"));
 
-            Console.WriteLine();
-            Console.WriteLine("Summary");
-            Console.WriteLine($"  rooms registered           {total}");
-            Console.WriteLine($"  registration (3 nodes)     {registered.TotalMilliseconds,8:F0} ms");
-            Console.WriteLine($"  visible on every node      {visible.TotalMilliseconds,8:F0} ms");
-            Console.WriteLine($"  rooms after node 2 downed  {nodes[0].Registry().Count,8}");
+            clock.Restart();
+            await Watch("Asking for every room again on the survivors", survivors, rooms, () =>
+                Task.WhenAll(names.Select(name => nodes[0].Registry().GetPid(name, ChatRoom.Props(name)))));
+            summary.Add(("rooms spawned again on survivors", $"{hosted} in {clock.ElapsedMilliseconds} ms; {nodes[0].Registry().Count} rooms live"));
+
+            var table = new Table().Title("[bold]Summary[/]").AddColumn("what").AddColumn("measured");
+            foreach (var (what, value) in summary)
+                table.AddRow(what, value);
+            AnsiConsole.Write(table);
             return 0;
         }
         finally
@@ -64,13 +69,35 @@ internal static class EmbeddedCluster
         }
     }
 
-    private static Task RegisterRooms(ActorSystem node, int nodeIndex, int count) =>
-        Task.WhenAll(Enumerable.Range(0, count).Select(i =>
+    /// <summary>Runs <paramref name="work"/> while showing each node's registry size live (plain lines when not a terminal).</summary>
+    private static async Task Watch(string title, ActorSystem[] nodes, int target, Func<Task> work)
+    {
+        Table Render() => nodes.Aggregate(
+            new Table().Title(title).AddColumn("node").AddColumn("entries").AddColumn("local"),
+            (table, node) => table.AddRow(
+                Cluster.Get(node).SelfAddress.ToString(),
+                $"{node.Registry().Count}/{target}",
+                node.Registry().LocalEntries().Count.ToString()));
+
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
-            var name = $"room/{nodeIndex}-{i}";
-            var room = node.ActorOf(ChatRoom.Props(name));
-            return node.Registry().Register(name, room, new Dictionary<string, string> { ["kind"] = "room" });
-        }));
+            AnsiConsole.WriteLine(title + " ...");
+            await work();
+            AnsiConsole.Write(Render());
+            return;
+        }
+        await AnsiConsole.Live(Render()).StartAsync(async live =>
+        {
+            var running = work();
+            while (!running.IsCompleted)
+            {
+                live.UpdateTarget(Render());
+                await Task.WhenAny(running, Task.Delay(100));
+            }
+            await running;
+            live.UpdateTarget(Render());
+        });
+    }
 
     private static async Task WaitUntil(Func<bool> condition)
     {
