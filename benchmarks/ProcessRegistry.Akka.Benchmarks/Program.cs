@@ -2,6 +2,7 @@ using ProcessRegistry.Akka.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup   (BenchmarkDotNet)
 var mode = args.FirstOrDefault() ?? "propagation";
 switch (mode)
 {
@@ -32,7 +33,10 @@ switch (mode)
         Console.WriteLine($"|---:|---:|---:|---:|");
         Console.WriteLine($"| {processes} | {slowest.TotalMilliseconds:F0} ms | {propagation.TotalMilliseconds:F0} ms | {registrationsPerSecond:F0} |");
         return 0;
+    case "lookup":
+        BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>();
+        return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, register.");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, register, lookup.");
         return 2;
 }

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using BenchmarkDotNet.Attributes;
+
+namespace ProcessRegistry.Akka.Benchmarks;
+
+/// <summary>
+/// A lookup hit with 100,000 keys registered: GetPid against its floor (ConcurrentDictionary)
+/// and the Akka.NET alternatives (ActorSelection.ResolveOne, an Ask through a ShardRegion).
+/// </summary>
+[MemoryDiagnoser]
+[InProcess]
+public class LookupBenchmarks
+{
+    private const int Keys = 100_000;
+    private readonly ConcurrentDictionary<string, IActorRef> _dictionary = new(StringComparer.Ordinal);
+    private ActorSystem _system = null!;
+    private ProcessRegistry _registry = null!;
+    private IActorRef _region = null!;
+    private ActorSelection _selection = null!;
+    private string _key = null!;
+
+    [GlobalSetup]
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
+    {
+        _system = ActorSystem.Create("lookup", ConfigurationFactory.ParseString("""
+            akka {
+              loglevel = ERROR
+              extensions = ["ProcessRegistry.Akka.ProcessRegistryProvider, ProcessRegistry.Akka"]
+              actor.provider = cluster
+              remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+              coordinated-shutdown.exit-clr = off
+            }
+            """));
+        await Cluster.Get(_system).JoinAsync(Cluster.Get(_system).SelfAddress);
+        _registry = _system.Registry();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Keys)
+            {
+                var pid = _system.ActorOf(Props.Create<Echo>(), $"p{i}");
+                _dictionary[$"key/{i}"] = pid;
+                await _registry.Register($"key/{i}", pid);
+            }
+        }));
+        _key = "key/4242";
+        _selection = _system.ActorSelection("/user/p4242");
+        _region = await ClusterSharding.Get(_system).StartAsync("echo", Props.Create<Echo>(), ClusterShardingSettings.Create(_system),
+            HashCodeMessageExtractor.Create(100, m => "4242", m => m));
+        await _region.Ask<object>("warm", TimeSpan.FromSeconds(30));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _system.Terminate().Wait(TimeSpan.FromSeconds(30));
+
+    [Benchmark(Baseline = true)]
+    public IActorRef? ConcurrentDictionaryTryGetValue() => _dictionary.TryGetValue(_key, out var pid) ? pid : null;
+
+    [Benchmark]
+    public IActorRef? RegistryGetPid() => _registry.GetPid(_key);
+
+    [Benchmark]
+    public Task<IActorRef> ActorSelectionResolveOne() => _selection.ResolveOne(TimeSpan.FromSeconds(5));
+
+    [Benchmark]
+    public Task<object> ShardRegionAskRoundTrip() => _region.Ask<object>("ping", TimeSpan.FromSeconds(5));
+
+    public sealed class Echo : ReceiveActor
+    {
+        public Echo() => ReceiveAny(m => Sender.Tell(m));
+    }
+}
