@@ -16,8 +16,8 @@ namespace ProcessRegistry.Akka;
 /// </summary>
 /// <remarks>
 /// Start it on every node when the actor system starts (list it in <c>akka.extensions</c>, or use
-/// <c>WithProcessRegistry</c> in Akka.Hosting): writes are pushed to every replica, and a node
-/// whose registry has not started yet makes them wait for the write timeout.
+/// <c>WithProcessRegistry</c> in Akka.Hosting): owners send their writes to the registry of every
+/// member, and the spawn region must exist on every node that should host processes.
 /// </remarks>
 public sealed class ProcessRegistry : IExtension
 {
