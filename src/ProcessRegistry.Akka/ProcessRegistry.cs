@@ -174,7 +174,7 @@ public sealed class ProcessRegistry : IExtension
     public IReadOnlyList<RegistryEntry> Entries() => _view.Entries.ToList();
 
     /// <summary>A snapshot of the entries whose processes live on this node.</summary>
-    public IReadOnlyList<RegistryEntry> LocalEntries() => EntriesOn(_selfAddress);
+    public IReadOnlyList<RegistryEntry> LocalEntries() => _view.Entries.Where(e => e.Node.Equals(_selfAddress)).ToList();
 
     /// <summary>Number of entries whose processes live on the node at <paramref name="node"/>.</summary>
     public int CountOn(Address node) => _view.Entries.Count(e => e.Node.Equals(node));
@@ -187,8 +187,6 @@ public sealed class ProcessRegistry : IExtension
             .Where(e => e.Metadata.TryGetValue(name, out var v) && (value is null || v == value))
             .ToList();
     }
-
-    private List<RegistryEntry> EntriesOn(Address node) => _view.Entries.Where(e => e.Node.Equals(node)).ToList();
 
     // ---- writes: through the owner's registry actor -----------------------------------------
 

@@ -30,11 +30,11 @@ internal sealed class LocalView
             return new TaskCompletionSource<RegistryEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
         });
         // The writer may have set the key between the first look and the waiter's arrival.
-        if (TryGet(key, out entry)) Release(key, entry);
+        if (TryGet(key, out entry)) CompleteWaiter(key, entry);
         return waiter.Task;
     }
 
-    private void Release(string key, RegistryEntry entry)
+    private void CompleteWaiter(string key, RegistryEntry entry)
     {
         if (!_waiters.TryRemove(key, out var waiter)) return;
         Interlocked.Decrement(ref _waiterCount);
@@ -50,7 +50,7 @@ internal sealed class LocalView
         else
             _entries[entry.Key] = entry;
         if (Volatile.Read(ref _waiterCount) > 0)
-            Release(entry.Key, entry);
+            CompleteWaiter(entry.Key, entry);
     }
 
     public bool TryRemove(string key, out RegistryEntry entry)

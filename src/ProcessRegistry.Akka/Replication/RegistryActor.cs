@@ -32,7 +32,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, OwnedEntry> _owned = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, HashSet<string>> _keysByPid = new();
     private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
-    private readonly BucketData?[] _latest;
+    // LWWDictionary.Entries builds a new map on every call (O(bucket)); keep the one built for
+    // the last state of each bucket instead of rebuilding it for the next comparison and sweeps.
+    private readonly IImmutableDictionary<string, EntryRecord>?[] _latest;
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
@@ -55,7 +57,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _replicator = replicator;
         _buckets = buckets;
         _arbiter = new ConflictArbiter(resolver, _log);
-        _latest = new BucketData?[buckets.Count];
+        _latest = new IImmutableDictionary<string, EntryRecord>?[buckets.Count];
         _unsynced = new List<PendingWrite>?[buckets.Count];
 
         Receive<RegisterCommand>(HandleRegister);
@@ -387,14 +389,14 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private void Reconcile(int bucket, BucketData data)
     {
         var previous = _latest[bucket];
-        _latest[bucket] = data;
         var entries = data.Entries;
+        _latest[bucket] = entries;
 
         foreach (var (key, record) in entries)
             Merge(key, record);
 
         if (previous is null) return;
-        foreach (var (key, record) in previous.Entries)
+        foreach (var (key, record) in previous)
         {
             // Erased (a tombstone) or pruned (a removed member's record): gone, unless rewritten since.
             if (!entries.ContainsKey(key) && _view.TryGet(key, out var entry) && entry.Version <= record.Version)
@@ -565,7 +567,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         var prune = new PruneWrite(_removedOwners.ToImmutableHashSet());
         for (var bucket = 0; bucket < _latest.Length; bucket++)
         {
-            if (_latest[bucket] is { } data && data.Entries.Values.Any(r => _removedOwners.Contains(r.Owner)))
+            if (_latest[bucket] is { } entries && entries.Values.Any(r => _removedOwners.Contains(r.Owner)))
                 QueueSync(bucket, prune);
         }
     }
