@@ -1,25 +1,30 @@
 using Akka.Actor;
+using Akka.Cluster;
 
 namespace ProcessRegistry.Akka.Demo;
 
 /// <summary>Posts a line to a room.</summary>
 public sealed record Post(string Text);
 
-/// <summary>A room's answer to a post: how many lines it holds now.</summary>
-public sealed record Posted(string Room, int Lines);
+/// <summary>A room's answer to a post: how many lines it holds now, and the node it lives on.</summary>
+public sealed record Posted(string Room, int Lines, string Host);
 
 /// <summary>One process per chat room, found by room name through the registry.</summary>
 public sealed class ChatRoom : ReceiveActor
 {
     public ChatRoom(string name)
     {
+        var host = Cluster.Get(Context.System).SelfAddress.ToString();
         var lines = new List<string>();
         Receive<Post>(post =>
         {
             lines.Add(post.Text);
-            Sender.Tell(new Posted(name, lines.Count));
+            Sender.Tell(new Posted(name, lines.Count, host));
         });
     }
+
+    /// <summary>The registry key of the room called <paramref name="name"/>.</summary>
+    public static string Key(string name) => $"room/{name}";
 
     public static Props Props(string name) => global::Akka.Actor.Props.Create(() => new ChatRoom(name));
 }

@@ -26,7 +26,10 @@ internal static class NodeConfig
             lines.Add($"akka.remote.dot-netty.tcp.hostname = \"{host}\"");
         if (Environment.GetEnvironmentVariable("CLUSTER_PORT") is { Length: > 0 } port)
             lines.Add($"akka.remote.dot-netty.tcp.port = {int.Parse(port)}");
-        lines.Add($"akka.cluster.roles = [{string.Join(",", List("CLUSTER_ROLES").Select(r => $"\"{r}\""))}]");
+        lines.Add($"akka.cluster.roles = [{Quoted(List("CLUSTER_ROLES"))}]");
+        lines.Add($"akka.cluster.seed-nodes = [{Quoted(List("CLUSTER_SEEDS"))}]");
         return string.Join("\n", lines);
     }
+
+    private static string Quoted(IEnumerable<string> values) => string.Join(",", values.Select(v => $"\"{v}\""));
 }

@@ -1,36 +1,49 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ProcessRegistry.Akka.Hosting;
 
 namespace ProcessRegistry.Akka.Demo;
 
 /// <summary>
-/// One node of a real cluster (docker-compose): joins CLUSTER_SEEDS, hosts some rooms and
-/// prints what its replica holds until it is stopped.
+/// One node of a real cluster (docker-compose, or several processes on one machine), started
+/// with Akka.Hosting: the ActorSystem from hocon/node.conf and the CLUSTER_* variables, the
+/// registry, the <see cref="Concierge"/>, and the HTTP API of <see cref="HttpApi"/> on
+/// ASPNETCORE_URLS (or --urls).
 /// </summary>
 internal static class NodeHost
 {
-    public static async Task<int> Run(int rooms)
+    public static async Task<int> Run(string[] args)
     {
-        var system = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Load());
-        var cluster = Cluster.Get(system);
-        var seeds = NodeConfig.List("CLUSTER_SEEDS").Select(Address.Parse).ToList();
-        await cluster.JoinSeedNodesAsync(seeds.Count > 0 ? seeds : [cluster.SelfAddress]);
-        Console.WriteLine($"Node {cluster.SelfAddress} is up.");
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddAkka(NodeConfig.SystemName, akka => akka
+            .AddHocon(NodeConfig.Load(), HoconAddMode.Prepend)
+            .WithProcessRegistry()
+            .WithActors((system, actors) => actors.Register<Concierge>(system.ActorOf(Props.Create<Concierge>(), "concierge")))
+            .AddStartup((system, _) =>
+            {
+                // The first node of a cluster has no seed to join but itself.
+                var cluster = Cluster.Get(system);
+                if (NodeConfig.List("CLUSTER_SEEDS").Count == 0)
+                    cluster.Join(cluster.SelfAddress);
+            }));
+        builder.Services.AddProcessRegistry();
 
-        for (var i = 0; i < rooms; i++)
-        {
-            var name = $"room/{cluster.SelfAddress.Host}-{cluster.SelfAddress.Port}-{i}";
-            await system.Registry().Register(name, system.ActorOf(ChatRoom.Props(name)));
-        }
+        var app = builder.Build();
+        HttpApi.Map(app);
+        await app.StartAsync();
 
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        while (!stop.IsCancellationRequested && !system.WhenTerminated.IsCompleted)
-        {
-            Console.WriteLine($"{DateTime.UtcNow:T} entries {system.Registry().Count}, here {system.Registry().LocalEntries().Count}, members {cluster.State.Members.Count}");
-            await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(5), stop.Token).ContinueWith(_ => { }), system.WhenTerminated);
-        }
-        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        // One line each, so that scripts (and the multi-process spec) can find the node's addresses.
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        Console.WriteLine($"HTTP API on {string.Join(" ", addresses)}");
+        Console.WriteLine($"Cluster node {Cluster.Get(app.Services.GetRequiredService<ActorSystem>()).SelfAddress}");
+
+        await app.WaitForShutdownAsync();
         return 0;
     }
 }
