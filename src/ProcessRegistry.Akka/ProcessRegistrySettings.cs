@@ -19,6 +19,8 @@ public sealed class ProcessRegistrySettings
         MaxMetadataBytes = config.GetInt("max-metadata-bytes");
         AskTimeout = config.GetTimeSpan("ask-timeout");
         SyncInterval = config.GetTimeSpan("sync-interval");
+        ReconcileInterval = config.GetTimeSpan("reconcile-interval");
+        BroadcastInterval = config.GetTimeSpan("broadcast-interval");
         PruneInterval = config.GetTimeSpan("prune-interval");
         TombstoneTimeToLive = config.GetTimeSpan("tombstone-time-to-live");
         StopConflictLoser = config.GetString("on-conflict") switch
@@ -71,6 +73,12 @@ public sealed class ProcessRegistrySettings
 
     /// <summary>How often a bucket's pending writes go into the replicated data, at most.</summary>
     public TimeSpan SyncInterval { get; }
+
+    /// <summary>While writes keep coming, an owner sends its records to the peers at most this often.</summary>
+    public TimeSpan BroadcastInterval { get; }
+
+    /// <summary>How often the registry merges what the replicated data holds that no broadcast brought.</summary>
+    public TimeSpan ReconcileInterval { get; }
 
     /// <summary>How often the leader sweeps entries of removed members.</summary>
     public TimeSpan PruneInterval { get; }

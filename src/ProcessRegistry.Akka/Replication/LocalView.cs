@@ -8,7 +8,8 @@ namespace ProcessRegistry.Akka.Replication;
 /// </summary>
 internal sealed class LocalView
 {
-    private readonly ConcurrentDictionary<string, RegistryEntry> _entries = new(StringComparer.Ordinal);
+    // One writer, so one lock: more stripes only make writes and table growth slower.
+    private readonly ConcurrentDictionary<string, RegistryEntry> _entries = new(concurrencyLevel: 1, capacity: 31, StringComparer.Ordinal);
 
     // ConcurrentDictionary.Count takes every lock; the single writer keeps this instead.
     private int _count;

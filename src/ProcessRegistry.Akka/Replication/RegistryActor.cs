@@ -35,6 +35,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     // LWWDictionary.Entries builds a new map on every call (O(bucket)); keep the one built for
     // the last state of each bucket instead of rebuilding it for the next comparison and sweeps.
     private readonly IImmutableDictionary<string, EntryRecord>?[] _latest;
+    private readonly BucketData?[] _lastRead;
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
@@ -42,6 +43,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Queue<(string Key, long Version, DateTime Due)> _tombstones = new();
     private readonly HashSet<UniqueAddress> _removedOwners = new();
     private bool _broadcastScheduled;
+    private DateTime _lastBroadcast = DateTime.MinValue;
 
     public RegistryActor(
         ProcessRegistrySettings settings,
@@ -58,6 +60,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _buckets = buckets;
         _arbiter = new ConflictArbiter(resolver, _log);
         _latest = new IImmutableDictionary<string, EntryRecord>?[buckets.Count];
+        _lastRead = new BucketData?[buckets.Count];
         _unsynced = new List<PendingWrite>?[buckets.Count];
 
         Receive<RegisterCommand>(HandleRegister);
@@ -75,7 +78,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Receive<OwnerReplied>(HandleOwnerReply);
         Receive<Broadcast>(_ => SendBroadcast());
         Receive<SyncTick>(_ => SyncToReplicatedData());
-        Receive<Changed>(HandleChanged);
+        Receive<ReconcileTick>(_ => ReadReplicatedData());
+        Receive<GetSuccess>(HandleRead);
+        Receive<NotFound>(_ => { }); // a bucket nobody wrote yet
         Receive<IUpdateResponse>(HandleUpdateResponse);
         Receive<Terminated>(t => HandleTerminated(t.ActorRef));
         Receive<ClusterEvent.MemberUp>(up => AddPeer(up.Member));
@@ -114,13 +119,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             if (IsLocal(entry.Pid))
                 Adopt(entry);
         }
-        for (var i = 0; i < _buckets.Count; i++)
-            _replicator.Tell(Dsl.Subscribe(_buckets.Keys[i], Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberWeaklyUp), typeof(ClusterEvent.MemberRemoved),
             typeof(ClusterEvent.ReachableMember));
         Timers.StartPeriodicTimer(nameof(SyncTick), SyncTick.Instance, _settings.SyncInterval);
         Timers.StartPeriodicTimer(nameof(PruneTick), PruneTick.Instance, _settings.PruneInterval);
+        Timers.StartPeriodicTimer(nameof(ReconcileTick), ReconcileTick.Instance, _settings.ReconcileInterval);
         var tombstoneCheck = TimeSpan.FromTicks(Math.Max(_settings.TombstoneTimeToLive.Ticks / 2, TimeSpan.TicksPerMillisecond * 100));
         Timers.StartPeriodicTimer(nameof(TombstoneTick), TombstoneTick.Instance, tombstoneCheck);
     }
@@ -259,7 +263,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (!_broadcastScheduled)
         {
             _broadcastScheduled = true;
-            Self.Tell(Broadcast.Instance);
+            var wait = _lastBroadcast + _settings.BroadcastInterval - DateTime.UtcNow;
+            if (wait <= TimeSpan.Zero)
+                Self.Tell(Broadcast.Instance); // after the writes already in the mailbox
+            else
+                Timers.StartSingleTimer(nameof(Broadcast), Broadcast.Instance, wait);
         }
         QueueSync(_buckets.IndexOf(key), new RecordWrite(key, record));
         if (!record.IsLive)
@@ -270,6 +278,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private void SendBroadcast()
     {
         _broadcastScheduled = false;
+        _lastBroadcast = DateTime.UtcNow;
         if (_peers.Count > 0)
         {
             foreach (var chunk in Chunks(_outbox))
@@ -380,10 +389,20 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         return true;
     }
 
-    private void HandleChanged(Changed changed)
+    private void ReadReplicatedData()
     {
-        if (_buckets.TryIndexOf(changed.Key, out var bucket))
-            Reconcile(bucket, changed.Get(_buckets.Keys[bucket]));
+        foreach (var key in _buckets.Keys)
+            _replicator.Tell(Dsl.Get(key, ReadLocal.Instance));
+    }
+
+    private void HandleRead(GetSuccess read)
+    {
+        if (!_buckets.TryIndexOf(read.Key, out var bucket)) return;
+        var data = read.Get(_buckets.Keys[bucket]);
+        // The replicator hands out the same instance until the bucket changes.
+        if (ReferenceEquals(data, _lastRead[bucket])) return;
+        _lastRead[bucket] = data;
+        Reconcile(bucket, data);
     }
 
     private void Reconcile(int bucket, BucketData data)
@@ -631,6 +650,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private sealed class SyncTick
     {
         public static readonly SyncTick Instance = new();
+    }
+
+    private sealed class ReconcileTick
+    {
+        public static readonly ReconcileTick Instance = new();
     }
 
     private sealed class PruneTick

@@ -29,6 +29,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string NotRegisteredManifest = "N";
     private const string SpawnReplyManifest = "P";
 
+    private readonly AddressCache _addresses = new();
+
     public RegistrySerializer(ExtendedActorSystem system) : base(system)
     {
     }
@@ -108,8 +110,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     writer.Write(notRegistered.Key);
                     break;
                 case OwnerSnapshot snapshot:
-                    writer.Write(snapshot.Owner.Address.ToString());
-                    writer.Write(snapshot.Owner.Uid);
+                    WriteOwner(writer, snapshot.Owner);
                     writer.Write(snapshot.TakenAt);
                     writer.Write(snapshot.Last);
                     WriteRecords(writer, snapshot.Records);
@@ -145,9 +146,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             RecordsChangedManifest => new RecordsChanged(ReadRecords(reader)),
             UpdateMetadataManifest => ReadUpdateMetadata(reader),
             NotRegisteredManifest => new NotRegistered(reader.ReadString()),
-            OwnerSnapshotManifest => new OwnerSnapshot(
-                new UniqueAddress(Address.Parse(reader.ReadString()), reader.ReadInt32()),
-                reader.ReadInt64(), Last: reader.ReadBoolean(), Records: ReadRecords(reader)),
+            OwnerSnapshotManifest => new OwnerSnapshot(ReadOwner(reader), reader.ReadInt64(), Last: reader.ReadBoolean(), Records: ReadRecords(reader)),
             SpawnRequestManifest => new SpawnRequest(reader.ReadString(), PropsWire.Read(reader, system.Serialization)),
             SpawnReplyManifest => new SpawnReply(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
@@ -167,45 +166,106 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         return new UpdateMetadataCommand(key, changes);
     }
 
-    private void WriteRecords(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, EntryRecord>> records)
+    /// <summary>
+    /// Records with a table of their owners first: a broadcast or snapshot comes from one owner,
+    /// so its address is written (and parsed) once per message instead of once per record.
+    /// </summary>
+    private static void WriteRecords(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, EntryRecord>> records)
     {
+        var owners = new Dictionary<UniqueAddress, int>();
+        foreach (var (_, record) in records)
+            owners.TryAdd(record.Owner, owners.Count);
+        writer.Write7BitEncodedInt(owners.Count);
+        foreach (var owner in owners.Keys)
+            WriteOwner(writer, owner);
         writer.Write7BitEncodedInt(records.Count);
         foreach (var (key, record) in records)
         {
             writer.Write(key);
-            WriteRecord(writer, record);
+            writer.Write7BitEncodedInt(owners[record.Owner]);
+            WriteRecordFields(writer, record);
         }
     }
 
     private KeyValuePair<string, EntryRecord>[] ReadRecords(BinaryReader reader)
     {
+        var owners = new UniqueAddress[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < owners.Length; i++)
+            owners[i] = ReadOwner(reader);
         var records = new KeyValuePair<string, EntryRecord>[reader.Read7BitEncodedInt()];
         for (var i = 0; i < records.Length; i++)
-            records[i] = new KeyValuePair<string, EntryRecord>(reader.ReadString(), ReadRecord(reader));
+        {
+            var key = reader.ReadString();
+            records[i] = new KeyValuePair<string, EntryRecord>(key, ReadRecordFields(reader, owners[reader.Read7BitEncodedInt()]));
+        }
         return records;
     }
 
-    private void WriteRecord(BinaryWriter writer, EntryRecord record)
+    private static void WriteRecord(BinaryWriter writer, EntryRecord record)
     {
-        WriteRef(writer, record.Pid);
-        writer.Write(record.Owner.Address.ToString());
-        writer.Write(record.Owner.Uid);
+        WriteOwner(writer, record.Owner);
+        WriteRecordFields(writer, record);
+    }
+
+    private EntryRecord ReadRecord(BinaryReader reader) => ReadRecordFields(reader, ReadOwner(reader));
+
+    private static void WriteRecordFields(BinaryWriter writer, EntryRecord record)
+    {
+        WriteOwnedRef(writer, record.Pid, record.Owner.Address);
         WriteMetadata(writer, record.Metadata);
         writer.Write(record.RegisteredAtTicks);
         writer.Write(record.Version);
         writer.Write(record.RemovedBecause is { } reason ? (byte)(reason + 1) : (byte)0);
     }
 
-    private EntryRecord ReadRecord(BinaryReader reader)
+    private EntryRecord ReadRecordFields(BinaryReader reader, UniqueAddress owner)
     {
-        var pid = ReadRef(reader);
-        var owner = new UniqueAddress(Address.Parse(reader.ReadString()), reader.ReadInt32());
+        var pid = ReadOwnedRef(reader, owner.Address);
         var metadata = ReadMetadata(reader);
         var registeredAt = reader.ReadInt64();
         var version = reader.ReadInt64();
         var removed = reader.ReadByte();
         return new EntryRecord(pid, owner, metadata, registeredAt, version,
             removed == 0 ? null : (UnregisterReason)(removed - 1));
+    }
+
+    private static void WriteOwner(BinaryWriter writer, UniqueAddress owner)
+    {
+        writer.Write(owner.Address.ToString());
+        writer.Write(owner.Uid);
+    }
+
+    private UniqueAddress ReadOwner(BinaryReader reader) => new(_addresses.Parse(reader.ReadString()), reader.ReadInt32());
+
+    /// <summary>
+    /// A process lives on its owner's node, so its path is written without the owner's address
+    /// (and rebuilt from it): shorter records, and no full path parse per record on the reader.
+    /// </summary>
+    private static void WriteOwnedRef(BinaryWriter writer, IActorRef pid, Address owner)
+    {
+        var onOwner = pid is IInternalActorRef { IsLocal: true } || pid.Path.Address.Equals(owner);
+        writer.Write(onOwner);
+        if (!onOwner)
+        {
+            WriteRef(writer, pid);
+            return;
+        }
+        var elements = pid.Path.Elements;
+        writer.Write7BitEncodedInt(elements.Count);
+        foreach (var element in elements)
+            writer.Write(element);
+        writer.Write(pid.Path.Uid);
+    }
+
+    private IActorRef ReadOwnedRef(BinaryReader reader, Address owner)
+    {
+        if (!reader.ReadBoolean())
+            return ReadRef(reader);
+        ActorPath path = new RootActorPath(owner);
+        var count = reader.Read7BitEncodedInt();
+        for (var i = 0; i < count; i++)
+            path /= reader.ReadString();
+        return system.Provider.ResolveActorRef(path.WithUid(reader.ReadInt64()));
     }
 
     private static void WriteRef(BinaryWriter writer, IActorRef actorRef) =>
