@@ -7,13 +7,37 @@ namespace ProcessRegistry.Akka.Benchmarks;
 /// <summary>N ActorSystems in this process, joined over TCP on 127.0.0.1, each starting the registry.</summary>
 internal sealed class LoopbackCluster : IAsyncDisposable
 {
-    private LoopbackCluster(ActorSystem[] nodes) => Nodes = nodes;
+    private readonly Config _config;
 
-    public ActorSystem[] Nodes { get; }
-
-    public static async Task<LoopbackCluster> Start(int count)
+    private LoopbackCluster(ActorSystem[] nodes, Config config)
     {
-        var config = ConfigurationFactory.ParseString("""
+        Nodes = nodes;
+        _config = config;
+    }
+
+    public ActorSystem[] Nodes { get; private set; }
+
+    public static async Task<LoopbackCluster> Start(int count, string? extraConfig = null)
+    {
+        var config = ConfigurationFactory.ParseString(extraConfig ?? "").WithFallback(NodeConfig);
+        var nodes = Enumerable.Range(0, count).Select(_ => ActorSystem.Create("bench", config)).ToArray();
+        var seed = Cluster.Get(nodes[0]).SelfAddress;
+        await Task.WhenAll(nodes.Select(n => Cluster.Get(n).JoinAsync(seed))).WaitAsync(TimeSpan.FromMinutes(1));
+        while (nodes.Any(n => Cluster.Get(n).State.Members.Count(m => m.Status == MemberStatus.Up) < count))
+            await Task.Delay(50);
+        return new LoopbackCluster(nodes, config);
+    }
+
+    /// <summary>Starts one more node with the same config and joins it to the cluster (completes when it is Up).</summary>
+    public async Task<ActorSystem> Join()
+    {
+        var node = ActorSystem.Create("bench", _config);
+        await Cluster.Get(node).JoinAsync(Cluster.Get(Nodes[0]).SelfAddress).WaitAsync(TimeSpan.FromMinutes(1));
+        Nodes = [.. Nodes, node];
+        return node;
+    }
+
+    private static readonly Config NodeConfig = ConfigurationFactory.ParseString("""
             akka {
               loglevel = ERROR
               extensions = ["ProcessRegistry.Akka.ProcessRegistryProvider, ProcessRegistry.Akka"]
@@ -23,13 +47,6 @@ internal sealed class LoopbackCluster : IAsyncDisposable
               coordinated-shutdown.exit-clr = off
             }
             """);
-        var nodes = Enumerable.Range(0, count).Select(_ => ActorSystem.Create("bench", config)).ToArray();
-        var seed = Cluster.Get(nodes[0]).SelfAddress;
-        await Task.WhenAll(nodes.Select(n => Cluster.Get(n).JoinAsync(seed))).WaitAsync(TimeSpan.FromMinutes(1));
-        while (nodes.Any(n => Cluster.Get(n).State.Members.Count(m => m.Status == MemberStatus.Up) < count))
-            await Task.Delay(50);
-        return new LoopbackCluster(nodes);
-    }
 
     public async ValueTask DisposeAsync() => await Task.WhenAll(Nodes.Select(n => n.Terminate()));
 }

@@ -2,6 +2,9 @@ using ProcessRegistry.Akka.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- roundtrip [count]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup   (BenchmarkDotNet)
 var mode = args.FirstOrDefault() ?? "propagation";
 switch (mode)
@@ -33,10 +36,33 @@ switch (mode)
         Console.WriteLine($"|---:|---:|---:|---:|");
         Console.WriteLine($"| {processes} | {slowest.TotalMilliseconds:F0} ms | {propagation.TotalMilliseconds:F0} ms | {registrationsPerSecond:F0} |");
         return 0;
+    case "roundtrip":
+        var trips = args.Length > 1 ? int.Parse(args[1]) : 5000;
+        const int askers = 50;
+        Console.WriteLine($"Round trip to an existing process on another node; 3 nodes on loopback, {trips} asks sequentially, then {trips} by {askers} concurrent askers.");
+        Console.WriteLine();
+        Console.WriteLine("| what | sequential p50 ms | p99 ms | max ms | concurrent asks/s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (name, sequential, perSecond) in await RoundTripBenchmark.Run(trips, askers))
+            Console.WriteLine($"| {name} | {sequential.P50:F3} | {sequential.P99:F3} | {sequential.Max:F3} | {perSecond:F0} |");
+        return 0;
+    case "scale":
+        var keys = args.Length > 1 ? int.Parse(args[1]) : 1_000_000;
+        Console.WriteLine($"Scale: {keys} keys registered by their owners on 3 nodes (one process each), then a fourth node joins.");
+        var scale = await ScaleBenchmark.Run(keys);
+        Console.WriteLine();
+        Console.WriteLine("| figure | ours | peer (same run) |");
+        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine($"| distributed-key-count | {scale.Buckets} | |");
+        Console.WriteLine($"| registering all, until all 3 nodes hold every entry | {scale.Registering.TotalSeconds:F1} s | |");
+        Console.WriteLine($"| managed memory per entry per node | {scale.BytesPerEntryPerNode:F0} B | ConcurrentDictionary<string, IActorRef>: {scale.FloorBytesPerEntry:F0} B |");
+        Console.WriteLine($"| a new node holds every entry, from its start | {scale.JoinerConverged.TotalSeconds:F1} s | |");
+        Console.WriteLine($"| GetPid hit at this size | {scale.LookupNanos:F1} ns | ConcurrentDictionary.TryGetValue: {scale.FloorLookupNanos:F1} ns |");
+        return 0;
     case "lookup":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>();
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, register, lookup.");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, register, roundtrip, scale, lookup.");
         return 2;
 }

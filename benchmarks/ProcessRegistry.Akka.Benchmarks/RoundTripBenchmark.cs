@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+
+namespace ProcessRegistry.Akka.Benchmarks;
+
+/// <summary>
+/// Messaging an existing process on another node: registry lookup (a local read) + Ask straight to
+/// the process, against an Ask through a sharding region to an entity on another node (the region
+/// forwards it), in the same cluster and run. Sequential (latency) and with concurrent askers (throughput).
+/// </summary>
+internal static class RoundTripBenchmark
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<IReadOnlyList<(string Name, LatencyStats Sequential, double ConcurrentPerSecond)>> Run(int count, int askers)
+    {
+        await using var cluster = await LoopbackCluster.Start(3);
+        var caller = cluster.Nodes[0];
+        var here = Cluster.Get(caller).SelfAddress.ToString();
+        var region = (await Task.WhenAll(cluster.Nodes.Select(node => ClusterSharding.Get(node).StartAsync(
+            "echo", Props.Create<Echo>(), ClusterShardingSettings.Create(node), new RoutedExtractor()))))[0];
+
+        // A process and an entity that both live on another node than the caller.
+        var key = await FirstRemote(i => caller.Registry().GetPid($"echo/{i}", Props.Create<Echo>()).ContinueWith(t => t.Result.Ask<Pong>(Ping.Instance, Timeout)).Unwrap(), here);
+        var entity = await FirstRemote(i => region.Ask<Pong>(new Routed($"echo/{i}", Ping.Instance), Timeout), here);
+
+        Task<Pong> ViaRegistry() => caller.Registry().GetPid($"echo/{key}")!.Ask<Pong>(Ping.Instance, Timeout);
+        Task<Pong> ViaRegion() => region.Ask<Pong>(new Routed($"echo/{entity}", Ping.Instance), Timeout);
+
+        return
+        [
+            ("registry GetPid(key) + Ask", await Sequential(ViaRegistry, count), await Concurrent(ViaRegistry, count, askers)),
+            ("ShardRegion Ask", await Sequential(ViaRegion, count), await Concurrent(ViaRegion, count, askers)),
+        ];
+    }
+
+    private static async Task<int> FirstRemote(Func<int, Task<Pong>> ask, string here)
+    {
+        for (var i = 0; ; i++)
+            if ((await ask(i)).Node != here)
+                return i;
+    }
+
+    private static async Task<LatencyStats> Sequential(Func<Task<Pong>> roundTrip, int count)
+    {
+        for (var i = 0; i < 200; i++) await roundTrip(); // warm-up, not counted
+        var latencies = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await roundTrip();
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        return LatencyStats.Of(latencies);
+    }
+
+    private static async Task<double> Concurrent(Func<Task<Pong>> roundTrip, int count, int askers)
+    {
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, askers).Select(async _ =>
+        {
+            for (var i = 0; i < count / askers; i++) await roundTrip();
+        }));
+        return count / askers * askers / clock.Elapsed.TotalSeconds;
+    }
+
+    private sealed record Ping
+    {
+        public static readonly Ping Instance = new();
+    }
+
+    private sealed record Pong(string Node);
+
+    private sealed record Routed(string Id, object Message);
+
+    private sealed class RoutedExtractor : HashCodeMessageExtractor
+    {
+        public RoutedExtractor() : base(100) { }
+
+        public override string EntityId(object message) => message is Routed routed ? routed.Id : null!;
+
+        public override object EntityMessage(object message) => message is Routed routed ? routed.Message : message;
+    }
+
+    private sealed class Echo : ReceiveActor
+    {
+        public Echo()
+        {
+            var pong = new Pong(Cluster.Get(Context.System).SelfAddress.ToString());
+            Receive<Ping>(_ => Sender.Tell(pong));
+        }
+    }
+}

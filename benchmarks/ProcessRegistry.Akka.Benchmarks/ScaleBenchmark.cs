@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Numerics;
+using Akka.Actor;
+
+namespace ProcessRegistry.Akka.Benchmarks;
+
+/// <summary>
+/// A registry of <c>keys</c> entries on 3 nodes: managed memory each node's replica costs per entry
+/// (next to a ConcurrentDictionary of the same keys and refs, the floor), time for a fourth node to
+/// hold every entry after it starts, and GetPid speed at that size next to ConcurrentDictionary.
+/// </summary>
+internal static class ScaleBenchmark
+{
+    public sealed record Result(
+        int Keys, int Buckets, TimeSpan Registering, double BytesPerEntryPerNode, double FloorBytesPerEntry,
+        TimeSpan JoinerConverged, double LookupNanos, double FloorLookupNanos);
+
+    public static async Task<Result> Run(int keys)
+    {
+        // Sized by the rule in reference.conf: about 500 entries (20 KB) per bucket at this size.
+        var buckets = Math.Max(512, (int)BitOperations.RoundUpToPowerOf2((uint)(keys / 500)));
+        await using var cluster = await LoopbackCluster.Start(3, $"akka.cluster.process-registry.distributed-key-count = {buckets}");
+        var nodes = cluster.Nodes;
+        var names = Enumerable.Range(0, keys).Select(i => $"scale/{i}").ToArray();
+        var pids = names.Select((_, i) => nodes[i % nodes.Length].ActorOf(Props.Empty)).ToArray();
+
+        var before = Heap();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(nodes.Select((node, n) => RegisterShare(node, n, nodes.Length, names, pids)));
+        await Until(() => nodes.All(node => node.Registry().Count == keys));
+        var registering = clock.Elapsed;
+        var perEntryPerNode = (Heap() - before) / (double)keys / nodes.Length;
+
+        var floor = new ConcurrentDictionary<string, IActorRef>();
+        var floorBefore = Heap();
+        for (var i = 0; i < keys; i++)
+            floor[new string(names[i])] = pids[i];
+        var floorPerEntry = (Heap() - floorBefore) / (double)keys;
+
+        clock.Restart();
+        var joiner = await cluster.Join();
+        await Until(() => joiner.Registry().Count == keys);
+        var joined = clock.Elapsed;
+
+        var (lookup, floorLookup) = MeasureLookups(nodes[2].Registry(), floor, names);
+        GC.KeepAlive(floor);
+        return new Result(keys, buckets, registering, perEntryPerNode, floorPerEntry, joined, lookup, floorLookup);
+    }
+
+    private static async Task RegisterShare(ActorSystem node, int n, int nodeCount, string[] names, IActorRef[] pids)
+    {
+        // The owner of each pid registers it: keys i ≡ n (mod nodeCount) live on node n.
+        var mine = Enumerable.Range(0, names.Length).Where(i => i % nodeCount == n).ToArray();
+        foreach (var batch in mine.Chunk(10_000))
+            await node.Registry().RegisterMany(batch.Select(i => (names[i], pids[i])).ToArray());
+    }
+
+    private static (double Ours, double Floor) MeasureLookups(ProcessRegistry registry, ConcurrentDictionary<string, IActorRef> floor, string[] names)
+    {
+        var order = new int[4_000_000];
+        var random = new Random(7);
+        for (var i = 0; i < order.Length; i++) order[i] = random.Next(names.Length);
+        // Probe with strings equal to, but not the same objects as, the stored keys, as a caller would.
+        var probes = names.Select(n => new string(n)).ToArray();
+
+        double Time(Func<string, bool> hit)
+        {
+            for (var i = 0; i < 100_000; i++) hit(probes[order[i]]);
+            var clock = Stopwatch.StartNew();
+            var hits = 0;
+            foreach (var i in order)
+                if (hit(probes[i])) hits++;
+            if (hits != order.Length) throw new InvalidOperationException($"Only {hits} of {order.Length} lookups hit.");
+            return clock.Elapsed.TotalMilliseconds * 1_000_000 / order.Length;
+        }
+
+        // Alternate and keep the best of three, so neither side pays for the other's cache misses or GC.
+        var ours = double.MaxValue;
+        var best = double.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            ours = Math.Min(ours, Time(key => registry.GetPid(key) is not null));
+            best = Math.Min(best, Time(key => floor.TryGetValue(key, out _)));
+        }
+        return (ours, best);
+    }
+
+    private static long Heap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The cluster did not converge in 10 minutes.");
+            await Task.Delay(10);
+        }
+    }
+}
