@@ -170,7 +170,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     /// Records with a table of their owners first: a broadcast or snapshot comes from one owner,
     /// so its address is written (and parsed) once per message instead of once per record.
     /// </summary>
-    private static void WriteRecords(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, EntryRecord>> records)
+    private void WriteRecords(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, EntryRecord>> records)
     {
         var owners = new Dictionary<UniqueAddress, int>();
         foreach (var (_, record) in records)
@@ -201,7 +201,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         return records;
     }
 
-    private static void WriteRecord(BinaryWriter writer, EntryRecord record)
+    private void WriteRecord(BinaryWriter writer, EntryRecord record)
     {
         WriteOwner(writer, record.Owner);
         WriteRecordFields(writer, record);
@@ -209,7 +209,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
 
     private EntryRecord ReadRecord(BinaryReader reader) => ReadRecordFields(reader, ReadOwner(reader));
 
-    private static void WriteRecordFields(BinaryWriter writer, EntryRecord record)
+    private void WriteRecordFields(BinaryWriter writer, EntryRecord record)
     {
         WriteOwnedRef(writer, record.Pid, record.Owner.Address);
         WriteMetadata(writer, record.Metadata);
@@ -241,9 +241,10 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     /// A process lives on its owner's node, so its path is written without the owner's address
     /// (and rebuilt from it): shorter records, and no full path parse per record on the reader.
     /// </summary>
-    private static void WriteOwnedRef(BinaryWriter writer, IActorRef pid, Address owner)
+    private void WriteOwnedRef(BinaryWriter writer, IActorRef pid, Address owner)
     {
-        var onOwner = pid is IInternalActorRef { IsLocal: true } || pid.Path.Address.Equals(owner);
+        var home = pid is IInternalActorRef { IsLocal: true } ? system.Provider.DefaultAddress : pid.Path.Address;
+        var onOwner = home.Equals(owner);
         writer.Write(onOwner);
         if (!onOwner)
         {

@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster;
+using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ProcessRegistry.Akka.Tests;
+
+/// <summary>
+/// Records written on one node and read on another keep every field, whether the pid lives on
+/// the record's owner (sent relative to the owner's address) or not (sent as a full path).
+/// </summary>
+public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(output)
+{
+    [Fact]
+    public async Task Records_read_on_another_node_equal_the_records_written()
+    {
+        var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
+        var ownerA = Cluster.Get(a).SelfUniqueAddress;
+        var ownerB = Cluster.Get(b).SelfUniqueAddress;
+        var onA = SpawnProcess(a, "on-a");
+        var onB = SpawnProcess(b, "on-b");
+        var onBSeenFromA = await a.ActorSelection(onB.Path.ToStringWithAddress(AddressOf(b))).ResolveOne(Patience);
+        var labels = ImmutableDictionary<string, string>.Empty.Add("kind", "room").Add("ü", "✓");
+        var records = new[]
+        {
+            Record("local pid of its owner", new EntryRecord(onA, ownerA, labels, 1, 2, null)),
+            Record("tombstone", new EntryRecord(onA, ownerA, ImmutableDictionary<string, string>.Empty, 3, 4, UnregisterReason.Terminated)),
+            Record("remote pid of its owner", new EntryRecord(onBSeenFromA, ownerB, labels, 5, 6, null)),
+            Record("pid away from its owner", new EntryRecord(onA, ownerB, labels, 7, 8, UnregisterReason.ConflictLost)),
+        };
+
+        var read = (RecordsChanged)RoundTrip(a, b, new RecordsChanged(records));
+        Assert.Equal(records.Length, read.Records.Count);
+        for (var i = 0; i < records.Length; i++)
+            AssertSameRecord(records[i], read.Records[i], a, b);
+
+        foreach (var single in records)
+            AssertSameRecord(single, new KeyValuePair<string, EntryRecord>(single.Key, (EntryRecord)RoundTrip(a, b, single.Value)), a, b);
+
+        var snapshot = (OwnerSnapshot)RoundTrip(a, b, new OwnerSnapshot(ownerA, 42, records, Last: true));
+        Assert.Equal(ownerA, snapshot.Owner);
+        Assert.Equal(42, snapshot.TakenAt);
+        Assert.True(snapshot.Last);
+        AssertSameRecord(records[3], snapshot.Records[3], a, b);
+    }
+
+    /// <summary>The pid's path with the address of the node it lives on and its uid, wherever the ref was resolved.</summary>
+    private static string FullPath(IActorRef pid, ActorSystem resolvedOn) =>
+        (pid.Path.Address.HasGlobalScope ? pid.Path.ToString() : pid.Path.ToStringWithAddress(AddressOf(resolvedOn))) + "#" + pid.Path.Uid;
+
+    private static KeyValuePair<string, EntryRecord> Record(string key, EntryRecord record) => new(key, record);
+
+    private static object RoundTrip(ActorSystem writer, ActorSystem reader, object message)
+    {
+        var write = (RegistrySerializer)((ExtendedActorSystem)writer).Serialization.FindSerializerFor(message);
+        var read = (RegistrySerializer)((ExtendedActorSystem)reader).Serialization.FindSerializerForType(message.GetType());
+        return read.FromBinary(write.ToBinary(message), write.Manifest(message));
+    }
+
+    private static void AssertSameRecord(
+        KeyValuePair<string, EntryRecord> expected, KeyValuePair<string, EntryRecord> actual, ActorSystem writer, ActorSystem reader)
+    {
+        Assert.Equal(expected.Key, actual.Key);
+        var (want, got) = (expected.Value, actual.Value);
+        Assert.Equal(FullPath(want.Pid, writer), FullPath(got.Pid, reader));
+        Assert.Equal(want.Owner, got.Owner);
+        Assert.Equal(want.Metadata.OrderBy(p => p.Key), got.Metadata.OrderBy(p => p.Key));
+        Assert.Equal(want.RegisteredAtTicks, got.RegisteredAtTicks);
+        Assert.Equal(want.Version, got.Version);
+        Assert.Equal(want.RemovedBecause, got.RemovedBecause);
+    }
+}
