@@ -29,11 +29,44 @@ internal static class RoundTripBenchmark
         Task<Pong> ViaRegistry() => caller.Registry().GetPid($"echo/{key}")!.Ask<Pong>(Ping.Instance, Timeout);
         Task<Pong> ViaRegion() => region.Ask<Pong>(new Routed($"echo/{entity}", Ping.Instance), Timeout);
 
+        // Interleaved, so that warm-up, GC and background gossip fall on both sides alike.
+        for (var i = 0; i < 500; i++) { await ViaRegistry(); await ViaRegion(); }
+        var (oursLatency, regionLatency) = (new double[count], new double[count]);
+        for (var i = 0; i < count; i++)
+        {
+            oursLatency[i] = await Time(ViaRegistry);
+            regionLatency[i] = await Time(ViaRegion);
+        }
+        var (oursSeconds, regionSeconds) = (0.0, 0.0);
+        const int rounds = 4;
+        for (var round = 0; round < rounds; round++)
+        {
+            oursSeconds += await Concurrently(ViaRegistry, count / rounds, askers);
+            regionSeconds += await Concurrently(ViaRegion, count / rounds, askers);
+        }
         return
         [
-            ("registry GetPid(key) + Ask", await Sequential(ViaRegistry, count), await Concurrent(ViaRegistry, count, askers)),
-            ("ShardRegion Ask", await Sequential(ViaRegion, count), await Concurrent(ViaRegion, count, askers)),
+            ("registry GetPid(key) + Ask", LatencyStats.Of(oursLatency), count / rounds * rounds / oursSeconds),
+            ("ShardRegion Ask", LatencyStats.Of(regionLatency), count / rounds * rounds / regionSeconds),
         ];
+    }
+
+    private static async Task<double> Time(Func<Task<Pong>> roundTrip)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await roundTrip();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    /// <summary>Seconds for <paramref name="askers"/> concurrent loops to complete <paramref name="count"/> round trips in all.</summary>
+    private static async Task<double> Concurrently(Func<Task<Pong>> roundTrip, int count, int askers)
+    {
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, askers).Select(async _ =>
+        {
+            for (var i = 0; i < count / askers; i++) await roundTrip();
+        }));
+        return clock.Elapsed.TotalSeconds * count / (count / askers * askers);
     }
 
     private static async Task<int> FirstRemote(Func<int, Task<Pong>> ask, string here)
@@ -41,29 +74,6 @@ internal static class RoundTripBenchmark
         for (var i = 0; ; i++)
             if ((await ask(i)).Node != here)
                 return i;
-    }
-
-    private static async Task<LatencyStats> Sequential(Func<Task<Pong>> roundTrip, int count)
-    {
-        for (var i = 0; i < 200; i++) await roundTrip(); // warm-up, not counted
-        var latencies = new double[count];
-        for (var i = 0; i < count; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await roundTrip();
-            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-        return LatencyStats.Of(latencies);
-    }
-
-    private static async Task<double> Concurrent(Func<Task<Pong>> roundTrip, int count, int askers)
-    {
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, askers).Select(async _ =>
-        {
-            for (var i = 0; i < count / askers; i++) await roundTrip();
-        }));
-        return count / askers * askers / clock.Elapsed.TotalSeconds;
     }
 
     private sealed record Ping
