@@ -7,15 +7,9 @@ namespace ProcessRegistry.Akka.Benchmarks;
 /// <summary>N ActorSystems in this process, joined over TCP on 127.0.0.1, each starting the registry.</summary>
 internal sealed class LoopbackCluster : IAsyncDisposable
 {
-    private readonly Config _config;
+    private LoopbackCluster(ActorSystem[] nodes) => Nodes = nodes;
 
-    private LoopbackCluster(ActorSystem[] nodes, Config config)
-    {
-        Nodes = nodes;
-        _config = config;
-    }
-
-    public ActorSystem[] Nodes { get; private set; }
+    public ActorSystem[] Nodes { get; }
 
     public static async Task<LoopbackCluster> Start(int count, string? extraConfig = null)
     {
@@ -25,16 +19,15 @@ internal sealed class LoopbackCluster : IAsyncDisposable
         await Task.WhenAll(nodes.Select(n => Cluster.Get(n).JoinAsync(seed))).WaitAsync(TimeSpan.FromMinutes(1));
         while (nodes.Any(n => Cluster.Get(n).State.Members.Count(m => m.Status == MemberStatus.Up) < count))
             await Task.Delay(50);
-        return new LoopbackCluster(nodes, config);
+        return new LoopbackCluster(nodes);
     }
 
-    /// <summary>Starts one more node with the same config and joins it to the cluster (completes when it is Up).</summary>
-    public async Task<ActorSystem> Join()
+    /// <summary>One node that joins the cluster of <paramref name="seed"/> (completes when it is Up).</summary>
+    public static async Task<LoopbackCluster> JoinExisting(Address seed, string? extraConfig = null)
     {
-        var node = ActorSystem.Create("bench", _config);
-        await Cluster.Get(node).JoinAsync(Cluster.Get(Nodes[0]).SelfAddress).WaitAsync(TimeSpan.FromMinutes(1));
-        Nodes = [.. Nodes, node];
-        return node;
+        var node = ActorSystem.Create("bench", ConfigurationFactory.ParseString(extraConfig ?? "").WithFallback(NodeConfig));
+        await Cluster.Get(node).JoinAsync(seed).WaitAsync(TimeSpan.FromMinutes(2));
+        return new LoopbackCluster([node]);
     }
 
     private static readonly Config NodeConfig = ConfigurationFactory.ParseString("""

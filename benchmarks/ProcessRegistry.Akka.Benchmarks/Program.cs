@@ -56,8 +56,12 @@ switch (mode)
         Console.WriteLine($"| distributed-key-count | {scale.Buckets} | |");
         Console.WriteLine($"| registering all, until all 3 nodes hold every entry | {scale.Registering.TotalSeconds:F1} s | |");
         Console.WriteLine($"| managed memory per entry per node | {scale.BytesPerEntryPerNode:F0} B | ConcurrentDictionary<string, IActorRef>: {scale.FloorBytesPerEntry:F0} B |");
-        Console.WriteLine($"| a new node holds every entry, from its start | {scale.JoinerConverged.TotalSeconds:F1} s | |");
+        Console.WriteLine($"| a new node (another process) holds every entry, from its start | {scale.JoinerFromStart.TotalSeconds:F1} s | |");
+        Console.WriteLine($"| the same, from the moment it is Up | {scale.JoinerFromUp.TotalSeconds:F1} s | |");
         Console.WriteLine($"| GetPid hit at this size | {scale.LookupNanos:F1} ns | ConcurrentDictionary.TryGetValue: {scale.FloorLookupNanos:F1} ns |");
+        return 0;
+    case "scale-joiner": // started by "scale" as the joining node's own process
+        await ScaleBenchmark.RunJoiner(Akka.Actor.Address.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]));
         return 0;
     case "lookup":
         BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>();

@@ -2,19 +2,21 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Numerics;
 using Akka.Actor;
+using Akka.Cluster;
 
 namespace ProcessRegistry.Akka.Benchmarks;
 
 /// <summary>
 /// A registry of <c>keys</c> entries on 3 nodes: managed memory each node's replica costs per entry
-/// (next to a ConcurrentDictionary of the same keys and refs, the floor), time for a fourth node to
-/// hold every entry after it starts, and GetPid speed at that size next to ConcurrentDictionary.
+/// (next to a ConcurrentDictionary of the same keys and refs, the floor), time for a fourth node
+/// (another OS process) to hold every entry after it starts, and GetPid speed at that size next
+/// to ConcurrentDictionary.
 /// </summary>
 internal static class ScaleBenchmark
 {
     public sealed record Result(
         int Keys, int Buckets, TimeSpan Registering, double BytesPerEntryPerNode, double FloorBytesPerEntry,
-        TimeSpan JoinerConverged, double LookupNanos, double FloorLookupNanos);
+        TimeSpan JoinerFromStart, TimeSpan JoinerFromUp, double LookupNanos, double FloorLookupNanos);
 
     public static async Task<Result> Run(int keys)
     {
@@ -25,6 +27,13 @@ internal static class ScaleBenchmark
         var names = Enumerable.Range(0, keys).Select(i => $"scale/{i}").ToArray();
         var pids = names.Select((_, i) => nodes[i % nodes.Length].ActorOf(Props.Empty)).ToArray();
 
+        // The floor first, while the cluster is idle: the same keys and refs in one dictionary.
+        var floor = new ConcurrentDictionary<string, IActorRef>();
+        var floorBefore = Heap();
+        for (var i = 0; i < keys; i++)
+            floor[new string(names[i])] = pids[i];
+        var floorPerEntry = (Heap() - floorBefore) / (double)keys;
+
         var before = Heap();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(nodes.Select((node, n) => RegisterShare(node, n, nodes.Length, names, pids)));
@@ -32,20 +41,51 @@ internal static class ScaleBenchmark
         var registering = clock.Elapsed;
         var perEntryPerNode = (Heap() - before) / (double)keys / nodes.Length;
 
-        var floor = new ConcurrentDictionary<string, IActorRef>();
-        var floorBefore = Heap();
-        for (var i = 0; i < keys; i++)
-            floor[new string(names[i])] = pids[i];
-        var floorPerEntry = (Heap() - floorBefore) / (double)keys;
-
-        clock.Restart();
-        var joiner = await cluster.Join();
-        await Until(() => joiner.Registry().Count == keys);
-        var joined = clock.Elapsed;
+        var (fromStart, fromUp) = await JoinFromAnotherProcess(Cluster.Get(nodes[0]).SelfAddress, keys, buckets);
 
         var (lookup, floorLookup) = MeasureLookups(nodes[2].Registry(), floor, names);
         GC.KeepAlive(floor);
-        return new Result(keys, buckets, registering, perEntryPerNode, floorPerEntry, joined, lookup, floorLookup);
+        return new Result(keys, buckets, registering, perEntryPerNode, floorPerEntry, fromStart, fromUp, lookup, floorLookup);
+    }
+
+    /// <summary>
+    /// The joining node is its own OS process, as in a deployment: a node in this process would
+    /// share (and wait for) the garbage collector of three nodes holding every entry.
+    /// </summary>
+    private static async Task<(TimeSpan FromStart, TimeSpan FromUp)> JoinFromAnotherProcess(Address seed, int keys, int buckets)
+    {
+        var clock = Stopwatch.StartNew();
+        using var joiner = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["scale-joiner", seed.ToString(), keys.ToString(), buckets.ToString()])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        try
+        {
+            while (await joiner.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("UP ", StringComparison.Ordinal))
+                {
+                    var up = clock.Elapsed;
+                    await joiner.StandardOutput.ReadLineAsync(); // "HOLDS ALL"
+                    return (clock.Elapsed, clock.Elapsed - up);
+                }
+            }
+            throw new InvalidOperationException("The joining process exited before it held every entry.");
+        }
+        finally
+        {
+            joiner.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The joining process: joins <paramref name="seed"/>, says when it is Up and when it holds every entry.</summary>
+    public static async Task RunJoiner(Address seed, int keys, int buckets)
+    {
+        await using var cluster = await LoopbackCluster.JoinExisting(seed, $"akka.cluster.process-registry.distributed-key-count = {buckets}");
+        Console.WriteLine("UP " + Cluster.Get(cluster.Nodes[0]).SelfAddress);
+        await Until(() => cluster.Nodes[0].Registry().Count == keys);
+        Console.WriteLine("HOLDS ALL");
     }
 
     private static async Task RegisterShare(ActorSystem node, int n, int nodeCount, string[] names, IActorRef[] pids)

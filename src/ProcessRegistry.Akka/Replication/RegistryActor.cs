@@ -32,9 +32,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, OwnedEntry> _owned = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, HashSet<string>> _keysByPid = new();
     private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
-    // LWWDictionary.Entries builds a new map on every call (O(bucket)); keep the one built for
-    // the last state of each bucket instead of rebuilding it for the next comparison and sweeps.
-    private readonly IImmutableDictionary<string, EntryRecord>?[] _latest;
+    // Each bucket as last read from the replicator, to see what changed since.
     private readonly BucketData?[] _lastRead;
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
@@ -59,7 +57,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _replicator = replicator;
         _buckets = buckets;
         _arbiter = new ConflictArbiter(resolver, _log);
-        _latest = new IImmutableDictionary<string, EntryRecord>?[buckets.Count];
         _lastRead = new BucketData?[buckets.Count];
         _unsynced = new List<PendingWrite>?[buckets.Count];
 
@@ -400,25 +397,30 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (!_buckets.TryIndexOf(read.Key, out var bucket)) return;
         var data = read.Get(_buckets.Keys[bucket]);
         // The replicator hands out the same instance until the bucket changes.
-        if (ReferenceEquals(data, _lastRead[bucket])) return;
-        _lastRead[bucket] = data;
-        Reconcile(bucket, data);
+        if (!ReferenceEquals(data, _lastRead[bucket]))
+            Reconcile(bucket, data);
     }
 
+    /// <summary>
+    /// Merges what changed in a bucket since it was last read. LWWDictionary.Entries builds a new
+    /// map on every call, so the bucket is enumerated instead, and records that are the very
+    /// instances read last time (most of them, in a large bucket) are skipped.
+    /// </summary>
     private void Reconcile(int bucket, BucketData data)
     {
-        var previous = _latest[bucket];
-        var entries = data.Entries;
-        _latest[bucket] = entries;
-
-        foreach (var (key, record) in entries)
+        var previous = _lastRead[bucket];
+        _lastRead[bucket] = data;
+        foreach (var (key, record) in data)
+        {
+            if (previous is not null && previous.TryGetValue(key, out var seen) && ReferenceEquals(seen, record)) continue;
             Merge(key, record);
+        }
 
         if (previous is null) return;
         foreach (var (key, record) in previous)
         {
             // Erased (a tombstone) or pruned (a removed member's record): gone, unless rewritten since.
-            if (!entries.ContainsKey(key) && _view.TryGet(key, out var entry) && entry.Version <= record.Version)
+            if (!data.ContainsKey(key) && _view.TryGet(key, out var entry) && entry.Version <= record.Version)
                 RemoveFromView(key, reason: null);
         }
     }
@@ -584,9 +586,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         if (_removedOwners.Count == 0 || !IsLeader()) return;
         var prune = new PruneWrite(_removedOwners.ToImmutableHashSet());
-        for (var bucket = 0; bucket < _latest.Length; bucket++)
+        for (var bucket = 0; bucket < _lastRead.Length; bucket++)
         {
-            if (_latest[bucket] is { } entries && entries.Values.Any(r => _removedOwners.Contains(r.Owner)))
+            if (_lastRead[bucket] is { } data && data.Values.Any(r => _removedOwners.Contains(r.Owner)))
                 QueueSync(bucket, prune);
         }
     }

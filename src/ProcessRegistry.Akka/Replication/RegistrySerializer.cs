@@ -29,7 +29,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string NotRegisteredManifest = "N";
     private const string SpawnReplyManifest = "P";
 
-    private readonly AddressCache _addresses = new();
+    private readonly OwnerCache _owners = new();
 
     public RegistrySerializer(ExtendedActorSystem system) : base(system)
     {
@@ -235,7 +235,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         writer.Write(owner.Uid);
     }
 
-    private UniqueAddress ReadOwner(BinaryReader reader) => new(_addresses.Parse(reader.ReadString()), reader.ReadInt32());
+    private UniqueAddress ReadOwner(BinaryReader reader) => _owners.Parse(reader.ReadString(), reader.ReadInt32());
 
     /// <summary>
     /// A process lives on its owner's node, so its path is written without the owner's address
