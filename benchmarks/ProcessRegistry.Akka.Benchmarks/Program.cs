@@ -31,10 +31,12 @@ switch (mode)
         return 0;
     case "register":
         var processes = args.Length > 1 ? int.Parse(args[1]) : 100_000;
-        var (slowest, propagation, registrationsPerSecond) = await RegistrationBenchmark.Run(processes, workersPerNode: 100);
-        Console.WriteLine($"| processes | slowest node registering | + until visible on observer | registrations/s with propagation |");
-        Console.WriteLine($"|---:|---:|---:|---:|");
-        Console.WriteLine($"| {processes} | {slowest.TotalMilliseconds:F0} ms | {propagation.TotalMilliseconds:F0} ms | {registrationsPerSecond:F0} |");
+        Console.WriteLine($"Registration with propagation, syn's shape: {processes} processes from 2 nodes x 100 workers, a third node observes; loopback.");
+        Console.WriteLine();
+        Console.WriteLine("| phase | slowest node | + until the observer agrees | per second with propagation |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var phase in await RegistrationBenchmark.Run(processes, workersPerNode: 100))
+            Console.WriteLine($"| {phase.Name} | {phase.Slowest.TotalMilliseconds:F0} ms | {phase.Propagation.TotalMilliseconds:F0} ms | {phase.PerSecond:F0} |");
         return 0;
     case "roundtrip":
         var trips = args.Length > 1 ? int.Parse(args[1]) : 5000;

@@ -4,37 +4,58 @@ using Akka.Actor;
 namespace ProcessRegistry.Akka.Benchmarks;
 
 /// <summary>
-/// syn's benchmark shape: processes registered from 2 nodes by concurrent workers, observed
-/// from a third; registrations/s with propagation = processes / (slowest node's registration
-/// time + the time after it until the observer holds every entry).
+/// syn's benchmark shape: processes registered from 2 nodes by concurrent workers, observed from
+/// a third; then unregistered, registered again, and finally all killed. Each phase's rate with
+/// propagation = processes / (slowest node's time + the time after it until the observer agrees),
+/// as syn computes it.
 /// </summary>
 internal static class RegistrationBenchmark
 {
-    public static async Task<(TimeSpan Slowest, TimeSpan Propagation, double PerSecond)> Run(int processes, int workersPerNode)
+    public sealed record Phase(string Name, TimeSpan Slowest, TimeSpan Propagation, double PerSecond);
+
+    public static async Task<IReadOnlyList<Phase>> Run(int processes, int workersPerNode)
     {
         await using var cluster = await LoopbackCluster.Start(3);
         var (writers, observer) = (cluster.Nodes[..2], cluster.Nodes[2]);
         var perNode = processes / writers.Length;
+        var total = perNode * writers.Length;
         var pids = writers.Select(node => Enumerable.Range(0, perNode).Select(_ => node.ActorOf(Props.Empty)).ToArray()).ToArray();
+        string Key(int node, int i) => $"p/{node}/{i}";
 
-        var clock = Stopwatch.StartNew();
-        var durations = await Task.WhenAll(writers.Select((node, n) => RegisterAll(node, n, pids[n], workersPerNode, clock)));
-        var slowest = durations.Max();
-        while (observer.Registry().Count < perNode * writers.Length)
-            await Task.Delay(1);
-        var propagation = clock.Elapsed - slowest;
-        return (slowest, propagation, perNode * writers.Length / clock.Elapsed.TotalSeconds);
+        Task<Phase> Measure(string name, Func<ActorSystem, int, int, Task> operation, int expected) =>
+            MeasurePhase(name, writers, perNode, workersPerNode, operation, () => observer.Registry().Count == expected);
+
+        return
+        [
+            await Measure("register", (node, n, i) => node.Registry().Register(Key(n, i), pids[n][i]), total),
+            await Measure("unregister", (node, n, i) => node.Registry().Unregister(Key(n, i)), 0),
+            await Measure("re-register", (node, n, i) => node.Registry().Register(Key(n, i), pids[n][i]), total),
+            await Measure("cleanup after killing every process", (_, n, i) =>
+            {
+                pids[n][i].Tell(PoisonPill.Instance);
+                return Task.CompletedTask;
+            }, 0),
+        ];
     }
 
-    private static async Task<TimeSpan> RegisterAll(ActorSystem node, int nodeIndex, IActorRef[] pids, int workers, Stopwatch clock)
+    private static async Task<Phase> MeasurePhase(
+        string name, ActorSystem[] writers, int perNode, int workers, Func<ActorSystem, int, int, Task> operation, Func<bool> observed)
     {
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        var clock = Stopwatch.StartNew();
+        var durations = await Task.WhenAll(writers.Select(async (node, n) =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < pids.Length)
-                await node.Registry().Register($"p/{nodeIndex}/{i}", pids[i]);
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < perNode)
+                    await operation(node, n, i);
+            }));
+            return clock.Elapsed;
         }));
-        return clock.Elapsed;
+        var slowest = durations.Max();
+        while (!observed())
+            await Task.Delay(1);
+        return new Phase(name, slowest, clock.Elapsed - slowest, perNode * writers.Length / clock.Elapsed.TotalSeconds);
     }
 }

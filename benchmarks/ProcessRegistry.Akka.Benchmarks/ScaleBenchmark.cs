@@ -41,9 +41,10 @@ internal static class ScaleBenchmark
         var registering = clock.Elapsed;
         var perEntryPerNode = (Heap() - before) / (double)keys / nodes.Length;
 
-        var (fromStart, fromUp) = await JoinFromAnotherProcess(Cluster.Get(nodes[0]).SelfAddress, keys, buckets);
-
+        // Right after the collection above, before a joiner makes the cluster busy again.
         var (lookup, floorLookup) = MeasureLookups(nodes[2].Registry(), floor, names);
+
+        var (fromStart, fromUp) = await JoinFromAnotherProcess(Cluster.Get(nodes[0]).SelfAddress, keys, buckets);
         GC.KeepAlive(floor);
         return new Result(keys, buckets, registering, perEntryPerNode, floorPerEntry, fromStart, fromUp, lookup, floorLookup);
     }
