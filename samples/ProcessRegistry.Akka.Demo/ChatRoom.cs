@@ -26,5 +26,7 @@ public sealed class ChatRoom : ReceiveActor
     /// <summary>The registry key of the room called <paramref name="name"/>.</summary>
     public static string Key(string name) => $"room/{name}";
 
-    public static Props Props(string name) => global::Akka.Actor.Props.Create(() => new ChatRoom(name));
+    // Type and arguments, not Props.Create(() => new ChatRoom(name)): an expression is compiled on
+    // every call (about a millisecond), and props are made for every room asked for.
+    public static Props Props(string name) => global::Akka.Actor.Props.Create<ChatRoom>(name);
 }

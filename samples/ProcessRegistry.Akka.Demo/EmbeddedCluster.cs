@@ -53,9 +53,12 @@ internal static class EmbeddedCluster
             summary.Add(("downed node's rooms gone from survivors", $"{hosted} rooms in {clock.ElapsedMilliseconds} ms"));
 
             clock.Restart();
-            await Watch("Asking for every room again on the survivors", survivors, rooms, () =>
-                Task.WhenAll(names.Select(name => nodes[0].Registry().GetPid(name, ChatRoom.Props(name)))));
-            summary.Add(("rooms spawned again on survivors", $"{hosted} in {clock.ElapsedMilliseconds} ms; {nodes[0].Registry().Count} rooms live"));
+            await Watch("Asking for every room again on the survivors", survivors, rooms, async () =>
+            {
+                await Task.WhenAll(names.Select(name => nodes[0].Registry().GetPid(name, ChatRoom.Props(name))));
+                await WaitUntil(() => survivors.All(n => n.Registry().Count == rooms));
+            });
+            summary.Add(("rooms spawned again on survivors", $"{hosted} in {clock.ElapsedMilliseconds} ms; all {rooms} rooms in every survivor's view"));
 
             var table = new Table().Title("[bold]Summary[/]").AddColumn("what").AddColumn("measured");
             foreach (var (what, value) in summary)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Serialization;
 
@@ -10,6 +11,10 @@ namespace ProcessRegistry.Akka.Spawning;
 /// </summary>
 internal static class PropsWire
 {
+    // Type.GetType by assembly-qualified name costs microseconds, and every spawn resolves one
+    // name twice (the caller's check and the host); a deployment spawns few distinct types.
+    private static readonly ConcurrentDictionary<string, Type> Types = new(StringComparer.Ordinal);
+
     public static void Write(BinaryWriter writer, Props props, Serialization serialization)
     {
         var type = props.Type ?? throw new ArgumentException("Props without an actor type cannot be sent to another node.");
@@ -34,7 +39,7 @@ internal static class PropsWire
     public static Props Read(BinaryReader reader, Serialization serialization)
     {
         var typeName = reader.ReadString();
-        var type = Type.GetType(typeName, throwOnError: true)!;
+        var type = Types.GetOrAdd(typeName, name => Type.GetType(name, throwOnError: true)!);
         var dispatcher = reader.ReadString();
         var mailbox = reader.ReadString();
         var arguments = new object?[reader.Read7BitEncodedInt()];
