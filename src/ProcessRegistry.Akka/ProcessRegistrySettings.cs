@@ -20,6 +20,7 @@ public sealed class ProcessRegistrySettings
         AskTimeout = config.GetTimeSpan("ask-timeout");
         SyncInterval = config.GetTimeSpan("sync-interval");
         ReconcileInterval = config.GetTimeSpan("reconcile-interval");
+        AntiEntropyInterval = config.GetTimeSpan("anti-entropy-interval");
         BroadcastInterval = config.GetTimeSpan("broadcast-interval");
         PruneInterval = config.GetTimeSpan("prune-interval");
         TombstoneTimeToLive = config.GetTimeSpan("tombstone-time-to-live");
@@ -76,6 +77,9 @@ public sealed class ProcessRegistrySettings
 
     /// <summary>While writes keep coming, an owner sends its records to the peers at most this often.</summary>
     public TimeSpan BroadcastInterval { get; }
+
+    /// <summary>How often an owner sends its peers a digest of what it owns, so they can ask for what they missed.</summary>
+    public TimeSpan AntiEntropyInterval { get; }
 
     /// <summary>How often the registry merges what the replicated data holds that no broadcast brought.</summary>
     public TimeSpan ReconcileInterval { get; }

@@ -34,6 +34,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
     // Each bucket as last read from the replicator, to see what changed since.
     private readonly BucketData?[] _lastRead;
+    private readonly Dictionary<UniqueAddress, OwnedDigest> _lastDigests = new();
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
@@ -76,6 +77,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Receive<Broadcast>(_ => SendBroadcast());
         Receive<SyncTick>(_ => SyncToReplicatedData());
         Receive<ReconcileTick>(_ => ReadReplicatedData());
+        Receive<AntiEntropyTick>(_ => SendDigests());
+        Receive<OwnerDigest>(CompareDigest);
+        Receive<SnapshotRequest>(_ => SendSnapshot(Sender));
         Receive<GetSuccess>(HandleRead);
         Receive<NotFound>(_ => { }); // a bucket nobody wrote yet
         Receive<IUpdateResponse>(HandleUpdateResponse);
@@ -122,6 +126,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(SyncTick), SyncTick.Instance, _settings.SyncInterval);
         Timers.StartPeriodicTimer(nameof(PruneTick), PruneTick.Instance, _settings.PruneInterval);
         Timers.StartPeriodicTimer(nameof(ReconcileTick), ReconcileTick.Instance, _settings.ReconcileInterval);
+        Timers.StartPeriodicTimer(nameof(AntiEntropyTick), AntiEntropyTick.Instance, _settings.AntiEntropyInterval);
         var tombstoneCheck = TimeSpan.FromTicks(Math.Max(_settings.TombstoneTimeToLive.Ticks / 2, TimeSpan.TicksPerMillisecond * 100));
         Timers.StartPeriodicTimer(nameof(TombstoneTick), TombstoneTick.Instance, tombstoneCheck);
     }
@@ -386,6 +391,29 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         return true;
     }
 
+    private void SendDigests()
+    {
+        if (_peers.Count == 0) return;
+        var digest = OwnedDigest.Of(_owned.Select(pair => (pair.Key, pair.Value.Version)));
+        var message = new OwnerDigest(_cluster.SelfUniqueAddress, digest.Count, digest.Checksum);
+        foreach (var peer in _peers.Values)
+            peer.Tell(message);
+    }
+
+    private void CompareDigest(OwnerDigest received)
+    {
+        var digest = new OwnedDigest(received.Count, received.Checksum);
+        var quiet = _lastDigests.TryGetValue(received.Owner, out var previous) && previous == digest;
+        _lastDigests[received.Owner] = digest;
+        // While the owner keeps writing, its broadcasts are still arriving: compare once it is quiet.
+        if (!quiet || _incomingSnapshots.ContainsKey(received.Owner)) return;
+        var mine = OwnedDigest.Of(_view.Entries
+            .Where(e => e.Node.Equals(received.Owner.Address))
+            .Select(e => (e.Key, e.Version)));
+        if (mine != digest)
+            Sender.Tell(SnapshotRequest.Instance);
+    }
+
     private void ReadReplicatedData()
     {
         foreach (var key in _buckets.Keys)
@@ -574,6 +602,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private void HandleMemberRemoved(Member member)
     {
         _peers.Remove(member.Address);
+        _lastDigests.Remove(member.UniqueAddress);
         _removedOwners.Add(member.UniqueAddress);
         foreach (var entry in _view.Entries.Where(e => e.Node.Equals(member.Address)).ToList())
             RemoveFromView(entry.Key, UnregisterReason.NodeRemoved);
@@ -657,6 +686,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private sealed class ReconcileTick
     {
         public static readonly ReconcileTick Instance = new();
+    }
+
+    private sealed class AntiEntropyTick
+    {
+        public static readonly AntiEntropyTick Instance = new();
     }
 
     private sealed class PruneTick

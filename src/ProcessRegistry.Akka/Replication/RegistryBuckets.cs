@@ -23,16 +23,7 @@ internal sealed class RegistryBuckets
 
     public int Count => Keys.Count;
 
-    public int IndexOf(string key)
-    {
-        // FNV-1a over the UTF-16 code units.
-        var hash = 2166136261u;
-        foreach (var c in key)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-        return (int)(hash % (uint)Keys.Count);
-    }
+    public int IndexOf(string key) => (int)(StableHash.Of(key) % (uint)Keys.Count);
 
     public bool TryIndexOf(IKey key, out int index) => _indexById.TryGetValue(key.Id, out index);
 }

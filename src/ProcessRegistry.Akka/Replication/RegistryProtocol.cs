@@ -41,3 +41,16 @@ internal sealed record UnsubscribeCommand(IActorRef Subscriber);
 /// lacks and that are older than <paramref name="TakenAt"/>.
 /// </summary>
 internal sealed record OwnerSnapshot(UniqueAddress Owner, long TakenAt, IReadOnlyList<KeyValuePair<string, EntryRecord>> Records, bool Last);
+
+/// <summary>
+/// What <paramref name="Owner"/> owns, in brief, sent to every peer each anti-entropy interval. A
+/// peer whose view of that owner differs from an unchanged digest (the owner was quiet, so no
+/// broadcast is still on its way) missed something and asks for a <see cref="SnapshotRequest"/>.
+/// </summary>
+internal sealed record OwnerDigest(UniqueAddress Owner, int Count, long Checksum);
+
+/// <summary>Asks an owner for an <see cref="OwnerSnapshot"/>.</summary>
+internal sealed record SnapshotRequest
+{
+    public static readonly SnapshotRequest Instance = new();
+}

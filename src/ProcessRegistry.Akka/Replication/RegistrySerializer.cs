@@ -28,6 +28,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string UpdateMetadataManifest = "M";
     private const string NotRegisteredManifest = "N";
     private const string SpawnReplyManifest = "P";
+    private const string OwnerDigestManifest = "D";
+    private const string SnapshotRequestManifest = "Q";
 
     private readonly OwnerCache _owners = new();
 
@@ -52,6 +54,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         UpdateMetadataCommand => UpdateMetadataManifest,
         NotRegistered => NotRegisteredManifest,
         SpawnReply => SpawnReplyManifest,
+        OwnerDigest => OwnerDigestManifest,
+        SnapshotRequest => SnapshotRequestManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
     };
 
@@ -119,6 +123,13 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     writer.Write(request.Key);
                     PropsWire.Write(writer, request.Props, system.Serialization);
                     break;
+                case OwnerDigest digest:
+                    WriteOwner(writer, digest.Owner);
+                    writer.Write(digest.Count);
+                    writer.Write(digest.Checksum);
+                    break;
+                case SnapshotRequest:
+                    break;
                 case SpawnReply reply:
                     writer.Write(reply.Key);
                     writer.Write(reply.Pid is not null);
@@ -149,6 +160,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             OwnerSnapshotManifest => new OwnerSnapshot(ReadOwner(reader), reader.ReadInt64(), Last: reader.ReadBoolean(), Records: ReadRecords(reader)),
             SpawnRequestManifest => new SpawnRequest(reader.ReadString(), PropsWire.Read(reader, system.Serialization)),
             SpawnReplyManifest => new SpawnReply(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
+            OwnerDigestManifest => new OwnerDigest(ReadOwner(reader), reader.ReadInt32(), reader.ReadInt64()),
+            SnapshotRequestManifest => SnapshotRequest.Instance,
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
         };
     }

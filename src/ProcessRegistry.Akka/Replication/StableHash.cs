@@ -1,0 +1,13 @@
+namespace ProcessRegistry.Akka.Replication;
+
+/// <summary>FNV-1a over a string's UTF-16 code units: the same on every node and every run, unlike string.GetHashCode.</summary>
+internal static class StableHash
+{
+    public static uint Of(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+            hash = (hash ^ c) * 16777619u;
+        return hash;
+    }
+}
