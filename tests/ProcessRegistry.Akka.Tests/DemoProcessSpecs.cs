@@ -9,20 +9,23 @@ namespace ProcessRegistry.Akka.Tests;
 /// The deployed shape: three demo nodes as separate OS processes (the settings docker-compose
 /// passes, on 127.0.0.1 with dynamic ports), driven only over their HTTP API, one killed with SIGKILL.
 /// </summary>
-public sealed class DemoProcessSpecs(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DemoProcessSpecs : global::Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
     private readonly List<DemoNodeProcess> _nodes = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly ITestOutputHelper _output;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public DemoProcessSpecs(ITestOutputHelper output) : base(output: output) => _output = output;
 
-    public async Task DisposeAsync()
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
     {
         foreach (var node in _nodes)
         {
-            output.WriteLine($"--- node {node.Address} (pid {node.Pid})");
-            output.WriteLine(node.Output);
+            _output.WriteLine($"--- node {node.Address} (pid {node.Pid})");
+            _output.WriteLine(node.Output);
             await node.DisposeAsync();
         }
         _http.Dispose();
@@ -95,23 +98,7 @@ public sealed class DemoProcessSpecs(ITestOutputHelper output) : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<Posted>())!;
     }
 
-    /// <summary>Re-runs <paramref name="assertion"/> until it passes or <see cref="Patience"/> is over (then its failure is reported).</summary>
-    private static async Task Eventually(Func<Task> assertion)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                await assertion();
-                return;
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
+    private Task Eventually(Func<Task> assertion) => AwaitAssertAsync(assertion, Patience, TimeSpan.FromMilliseconds(250));
 
     private sealed record ClusterView(string Self, List<MemberView> Members, List<string> Unreachable);
 
