@@ -29,7 +29,7 @@ if ($Target -in 'all', 'pack') {
     Invoke-Step 'package consumer' { dotnet test tests/PackageConsumer -c Release -p:PackageSource=$packages -p:ProcessRegistryVersion=$version }
 }
 if ($Target -eq 'bench') {
-    foreach ($mode in 'propagation', 'register', 'spawn') {
+    foreach ($mode in 'lookup', 'register', 'propagation', 'spawn', 'roundtrip', 'scale') {
         Invoke-Step "benchmark $mode" { dotnet run --no-build -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- $mode }
     }
 }
