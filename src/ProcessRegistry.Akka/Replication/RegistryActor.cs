@@ -35,6 +35,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     // Each bucket as last read from the replicator, to see what changed since.
     private readonly BucketData?[] _lastRead;
     private readonly Dictionary<UniqueAddress, OwnedDigest> _lastDigests = new();
+    private readonly Dictionary<UniqueAddress, DateTime> _snapshotRequested = new();
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
@@ -407,11 +408,15 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _lastDigests[received.Owner] = digest;
         // While the owner keeps writing, its broadcasts are still arriving: compare once it is quiet.
         if (!quiet || _incomingSnapshots.ContainsKey(received.Owner)) return;
+        // A difference a snapshot cannot mend must not cost the owner a snapshot every interval.
+        var now = DateTime.UtcNow;
+        if (_snapshotRequested.TryGetValue(received.Owner, out var asked) && now - asked < _settings.AntiEntropyInterval * 15) return;
         var mine = OwnedDigest.Of(_view.Entries
             .Where(e => e.Node.Equals(received.Owner.Address))
             .Select(e => (e.Key, e.Version)));
-        if (mine != digest)
-            Sender.Tell(SnapshotRequest.Instance);
+        if (mine == digest) return;
+        _snapshotRequested[received.Owner] = now;
+        Sender.Tell(SnapshotRequest.Instance);
     }
 
     private void ReadReplicatedData()
@@ -603,6 +608,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         _peers.Remove(member.Address);
         _lastDigests.Remove(member.UniqueAddress);
+        _snapshotRequested.Remove(member.UniqueAddress);
         _removedOwners.Add(member.UniqueAddress);
         foreach (var entry in _view.Entries.Where(e => e.Node.Equals(member.Address)).ToList())
             RemoveFromView(entry.Key, UnregisterReason.NodeRemoved);
