@@ -16,6 +16,9 @@ internal sealed class LocalView
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>How many times the writer changed the view; for the writer, to tell whether anything changed since it last looked.</summary>
+    public long Changes { get; private set; }
+
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RegistryEntry>> _waiters = new(StringComparer.Ordinal);
     private int _waiterCount;
 
@@ -46,6 +49,7 @@ internal sealed class LocalView
 
     public void Set(RegistryEntry entry)
     {
+        Changes++;
         if (_entries.TryAdd(entry.Key, entry))
             Interlocked.Increment(ref _count);
         else
@@ -58,6 +62,7 @@ internal sealed class LocalView
     {
         if (!_entries.TryRemove(key, out entry!))
             return false;
+        Changes++;
         Interlocked.Decrement(ref _count);
         return true;
     }
