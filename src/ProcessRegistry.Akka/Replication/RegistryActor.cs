@@ -37,7 +37,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<UniqueAddress, OwnedDigest> _lastDigests = new();
     // The owner's digest and the view's change count this node last compared and found equal.
     private readonly Dictionary<UniqueAddress, (OwnedDigest Digest, long ViewChanges)> _matched = new();
-    private readonly Dictionary<UniqueAddress, DateTime> _snapshotRequested = new();
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
@@ -410,9 +409,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _lastDigests[received.Owner] = digest;
         // While the owner keeps writing, its broadcasts are still arriving: compare once it is quiet.
         if (!quiet || _incomingSnapshots.ContainsKey(received.Owner)) return;
-        // A difference a snapshot cannot mend must not cost the owner a snapshot every interval.
-        var now = DateTime.UtcNow;
-        if (_snapshotRequested.TryGetValue(received.Owner, out var asked) && now - asked < _settings.AntiEntropyInterval * 15) return;
         // A quiet cluster would otherwise scan the whole view for every owner every interval.
         if (_matched.TryGetValue(received.Owner, out var matched) && matched == (digest, _view.Changes)) return;
         var mine = OwnedDigest.Of(_view.Entries
@@ -423,7 +419,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             _matched[received.Owner] = (digest, _view.Changes);
             return;
         }
-        _snapshotRequested[received.Owner] = now;
         Sender.Tell(SnapshotRequest.Instance);
     }
 
@@ -616,7 +611,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         _peers.Remove(member.Address);
         _lastDigests.Remove(member.UniqueAddress);
-        _snapshotRequested.Remove(member.UniqueAddress);
         _matched.Remove(member.UniqueAddress);
         _removedOwners.Add(member.UniqueAddress);
         foreach (var entry in _view.Entries.Where(e => e.Node.Equals(member.Address)).ToList())
