@@ -4,45 +4,53 @@ namespace ProcessRegistry.Akka.Replication;
 
 /// <summary>
 /// One change waiting to go into a bucket of the replicated data. The registry actor coalesces a
-/// bucket's changes into one Update per sync interval: each DData update costs work in
-/// proportion to the whole bucket, so one per change would not scale.
+/// bucket's changes into one Update per sync interval, so a burst of writes costs the replicator
+/// one merge and one digest of the bucket, not one per write.
 /// </summary>
 internal abstract record PendingWrite
 {
-    public abstract BucketData ApplyTo(BucketData data, UniqueAddress self);
+    public abstract RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self);
 }
 
 /// <summary>
-/// Store a record (live or tombstone) whose version its owner already chose. A newer record
-/// for the key already in this replica wins, exactly as it will everywhere after merging.
+/// Store a record (live or tombstone) whose version its owner already chose, in this node's
+/// slice, unless the slice already holds a newer one for the key.
 /// </summary>
 internal sealed record RecordWrite(string Key, EntryRecord Record) : PendingWrite
 {
-    public override BucketData ApplyTo(BucketData data, UniqueAddress self) =>
-        data.TryGetValue(Key, out var current) && current.Version >= Record.Version
+    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self)
+    {
+        var records = data.SliceOf(self).Records;
+        return records.TryGetValue(Key, out var current) && current.Version >= Record.Version
             ? data
-            : data.SetItem(self, Key, Record, VersionClock.Instance);
+            : data.WithRecords(self, records.SetItem(Key, Record));
+    }
 }
 
 /// <summary>Erase a tombstone that has told every replica what it had to.</summary>
 internal sealed record EraseWrite(string Key, long Version) : PendingWrite
 {
-    public override BucketData ApplyTo(BucketData data, UniqueAddress self) =>
-        data.TryGetValue(Key, out var current) && !current.IsLive && current.Version == Version
-            ? data.Remove(self, Key)
+    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self)
+    {
+        var records = data.SliceOf(self).Records;
+        return records.TryGetValue(Key, out var current) && !current.IsLive && current.Version == Version
+            ? data.WithRecords(self, records.Remove(Key))
             : data;
+    }
 }
 
-/// <summary>Drop every record owned by a removed member.</summary>
+/// <summary>
+/// Take a key this node no longer owns out of its slice: another owner's newer record replaced
+/// it, and this older one must not come back once that record is gone.
+/// </summary>
+internal sealed record ReleaseWrite(string Key) : PendingWrite
+{
+    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) =>
+        data.WithRecords(self, data.SliceOf(self).Records.Remove(Key));
+}
+
+/// <summary>Drop the slices of removed members.</summary>
 internal sealed record PruneWrite(IReadOnlySet<UniqueAddress> Owners) : PendingWrite
 {
-    public override BucketData ApplyTo(BucketData data, UniqueAddress self)
-    {
-        foreach (var (key, record) in data.Entries)
-        {
-            if (Owners.Contains(record.Owner))
-                data = data.Remove(self, key);
-        }
-        return data;
-    }
+    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) => data.WithoutOwners(Owners);
 }

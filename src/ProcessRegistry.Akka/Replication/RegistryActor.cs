@@ -33,7 +33,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, HashSet<string>> _keysByPid = new();
     private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
     // Each bucket as last read from the replicator, to see what changed since.
-    private readonly BucketData?[] _lastRead;
+    private readonly RegistryBucket?[] _lastRead;
     private readonly Dictionary<UniqueAddress, OwnedDigest> _lastDigests = new();
     // The owner's digest and the view's change count this node last compared and found equal.
     private readonly Dictionary<UniqueAddress, (OwnedDigest Digest, long ViewChanges)> _matched = new();
@@ -60,7 +60,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _replicator = replicator;
         _buckets = buckets;
         _arbiter = new ConflictArbiter(resolver, _log);
-        _lastRead = new BucketData?[buckets.Count];
+        _lastRead = new RegistryBucket?[buckets.Count];
         _unsynced = new List<PendingWrite>?[buckets.Count];
 
         Receive<RegisterCommand>(HandleRegister);
@@ -362,14 +362,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             var writes = _unsynced[bucket];
             if (writes is null) continue;
             _unsynced[bucket] = null;
-            // Without its delta the update spreads by full-state gossip of this one bucket, sized
-            // by distributed-key-count; a delta would join every other bucket's in one
-            // DeltaPropagation message that a burst of writes pushes past the frame size.
-            _replicator.Tell(Dsl.Update(_buckets.Keys[bucket], BucketData.Empty, WriteLocal.Instance, data =>
+            _replicator.Tell(Dsl.Update(_buckets.Keys[bucket], RegistryBucket.Empty, WriteLocal.Instance, data =>
             {
                 foreach (var write in writes)
                     data = write.ApplyTo(data, self);
-                return (BucketData)data.ResetDelta();
+                return data;
             }));
         }
     }
@@ -438,25 +435,38 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Merges what changed in a bucket since it was last read. LWWDictionary.Entries builds a new
-    /// map on every call, so the bucket is enumerated instead, and records that are the very
-    /// instances read last time (most of them, in a large bucket) are skipped.
+    /// Merges what changed in a bucket since it was last read: only the slices that are not the
+    /// very instances read last time, and in those only the records that are not.
     /// </summary>
-    private void Reconcile(int bucket, BucketData data)
+    private void Reconcile(int bucket, RegistryBucket data)
     {
         var previous = _lastRead[bucket];
         _lastRead[bucket] = data;
-        foreach (var (key, record) in data)
+        foreach (var (owner, slice) in data.Slices)
         {
-            if (previous is not null && previous.TryGetValue(key, out var seen) && ReferenceEquals(seen, record)) continue;
-            Merge(key, record);
+            var before = previous?.Slices.GetValueOrDefault(owner);
+            if (ReferenceEquals(slice, before)) continue;
+            foreach (var (key, record) in slice.Records)
+            {
+                if (before is not null && before.Records.TryGetValue(key, out var seen) && ReferenceEquals(seen, record)) continue;
+                Merge(key, record);
+            }
+            if (before is not null)
+                RemoveVanished(before.Records.Where(pair => !slice.Records.ContainsKey(pair.Key)));
         }
+        if (previous is not null)
+            RemoveVanished(previous.Slices.Where(pair => !data.Slices.ContainsKey(pair.Key)).SelectMany(pair => pair.Value.Records));
+    }
 
-        if (previous is null) return;
-        foreach (var (key, record) in previous)
+    /// <summary>
+    /// Erased (a tombstone), released (its owner lost it) or pruned (a removed member's slice):
+    /// gone from the view too, unless the view holds a newer record of the key.
+    /// </summary>
+    private void RemoveVanished(IEnumerable<KeyValuePair<string, EntryRecord>> vanished)
+    {
+        foreach (var (key, record) in vanished)
         {
-            // Erased (a tombstone) or pruned (a removed member's record): gone, unless rewritten since.
-            if (!data.ContainsKey(key) && _view.TryGet(key, out var entry) && entry.Version <= record.Version)
+            if (_view.TryGet(key, out var entry) && entry.Version <= record.Version)
                 RemoveFromView(key, reason: null);
         }
     }
@@ -575,6 +585,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private void Release(string key)
     {
         if (!_owned.Remove(key, out var owned)) return;
+        QueueSync(_buckets.IndexOf(key), new ReleaseWrite(key));
         if (!_keysByPid.TryGetValue(owned.Pid, out var keys)) return;
         keys.Remove(key);
         if (keys.Count > 0) return;
@@ -618,15 +629,15 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         SweepRemovedOwners();
     }
 
-    /// <summary>The leader erases removed members' records; the periodic run catches records a
-    /// concurrent update brought back after the first prune.</summary>
+    /// <summary>The leader drops removed members' slices; the periodic run catches slices it had not
+    /// read yet at the first sweep, and those a new leader finds.</summary>
     private void SweepRemovedOwners()
     {
         if (_removedOwners.Count == 0 || !IsLeader()) return;
         var prune = new PruneWrite(_removedOwners.ToImmutableHashSet());
         for (var bucket = 0; bucket < _lastRead.Length; bucket++)
         {
-            if (_lastRead[bucket] is { } data && data.Values.Any(r => _removedOwners.Contains(r.Owner)))
+            if (_lastRead[bucket] is { } data && data.Slices.Keys.Any(_removedOwners.Contains))
                 QueueSync(bucket, prune);
         }
     }

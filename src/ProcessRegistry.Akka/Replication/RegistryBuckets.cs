@@ -14,12 +14,12 @@ internal sealed class RegistryBuckets
     public RegistryBuckets(int count)
     {
         Keys = Enumerable.Range(0, count)
-            .Select(i => new LWWDictionaryKey<string, EntryRecord>($"process-registry-{i}"))
+            .Select(i => new RegistryBucketKey($"process-registry-{i}"))
             .ToArray();
         _indexById = Keys.Select((key, index) => (key.Id, index)).ToDictionary(p => p.Id, p => p.index);
     }
 
-    public IReadOnlyList<LWWDictionaryKey<string, EntryRecord>> Keys { get; }
+    public IReadOnlyList<RegistryBucketKey> Keys { get; }
 
     public int Count => Keys.Count;
 

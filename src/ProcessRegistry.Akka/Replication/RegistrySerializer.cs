@@ -30,6 +30,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string SpawnReplyManifest = "P";
     private const string OwnerDigestManifest = "D";
     private const string SnapshotRequestManifest = "Q";
+    private const string BucketManifest = "B";
 
     private readonly OwnerCache _owners = new();
 
@@ -56,6 +57,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         SpawnReply => SpawnReplyManifest,
         OwnerDigest => OwnerDigestManifest,
         SnapshotRequest => SnapshotRequestManifest,
+        RegistryBucket => BucketManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
     };
 
@@ -130,6 +132,9 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     break;
                 case SnapshotRequest:
                     break;
+                case RegistryBucket bucket:
+                    WriteBucket(writer, bucket);
+                    break;
                 case SpawnReply reply:
                     writer.Write(reply.Key);
                     writer.Write(reply.Pid is not null);
@@ -162,6 +167,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             SpawnReplyManifest => new SpawnReply(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
             OwnerDigestManifest => new OwnerDigest(ReadOwner(reader), reader.ReadInt32(), reader.ReadInt64()),
             SnapshotRequestManifest => SnapshotRequest.Instance,
+            BucketManifest => ReadBucket(reader),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
         };
     }
@@ -185,12 +191,75 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     /// </summary>
     private void WriteRecords(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, EntryRecord>> records)
     {
+        var owners = WriteOwnerTable(writer, records.Select(pair => pair.Value.Owner).Distinct());
+        WriteRecordPairs(writer, records, owners);
+    }
+
+    private KeyValuePair<string, EntryRecord>[] ReadRecords(BinaryReader reader) => ReadRecordPairs(reader, ReadOwnerTable(reader));
+
+    /// <summary>
+    /// A bucket is written in one order whatever order its replica holds it in (owners by
+    /// address, keys ordinal), because the replicator compares replicas by a digest of these bytes.
+    /// </summary>
+    private void WriteBucket(BinaryWriter writer, RegistryBucket bucket)
+    {
+        var slices = bucket.Slices.OrderBy(pair => pair.Key, Comparer<UniqueAddress>.Default).ToList();
+        var owners = WriteOwnerTable(writer, slices
+            .SelectMany(pair => pair.Value.Records.Values.Select(record => record.Owner).Prepend(pair.Key))
+            .Concat(bucket.Removed)
+            .Distinct()
+            .Order(Comparer<UniqueAddress>.Default));
+        writer.Write7BitEncodedInt(bucket.Removed.Count);
+        foreach (var removed in bucket.Removed.Order(Comparer<UniqueAddress>.Default))
+            writer.Write7BitEncodedInt(owners[removed]);
+        writer.Write7BitEncodedInt(slices.Count);
+        foreach (var (owner, slice) in slices)
+        {
+            writer.Write7BitEncodedInt(owners[owner]);
+            writer.Write(slice.Version);
+            WriteRecordPairs(writer, slice.Records, owners);
+        }
+    }
+
+    private RegistryBucket ReadBucket(BinaryReader reader)
+    {
+        var owners = ReadOwnerTable(reader);
+        var removed = ImmutableHashSet.CreateBuilder<UniqueAddress>();
+        for (var count = reader.Read7BitEncodedInt(); count > 0; count--)
+            removed.Add(owners[reader.Read7BitEncodedInt()]);
+        var slices = ImmutableDictionary.CreateBuilder<UniqueAddress, OwnerSlice>();
+        for (var count = reader.Read7BitEncodedInt(); count > 0; count--)
+        {
+            var owner = owners[reader.Read7BitEncodedInt()];
+            var version = reader.ReadInt64();
+            var records = ReadRecordPairs(reader, owners);
+            slices[owner] = new OwnerSlice(version, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, records));
+        }
+        return new RegistryBucket(slices.ToImmutable(), removed.ToImmutable());
+    }
+
+    private static Dictionary<UniqueAddress, int> WriteOwnerTable(BinaryWriter writer, IEnumerable<UniqueAddress> distinctOwners)
+    {
         var owners = new Dictionary<UniqueAddress, int>();
-        foreach (var (_, record) in records)
-            owners.TryAdd(record.Owner, owners.Count);
+        foreach (var owner in distinctOwners)
+            owners.Add(owner, owners.Count);
         writer.Write7BitEncodedInt(owners.Count);
         foreach (var owner in owners.Keys)
             WriteOwner(writer, owner);
+        return owners;
+    }
+
+    private UniqueAddress[] ReadOwnerTable(BinaryReader reader)
+    {
+        var owners = new UniqueAddress[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < owners.Length; i++)
+            owners[i] = ReadOwner(reader);
+        return owners;
+    }
+
+    /// <summary>Each record names its owner by its index in the owner table written before it.</summary>
+    private void WriteRecordPairs(BinaryWriter writer, IReadOnlyCollection<KeyValuePair<string, EntryRecord>> records, Dictionary<UniqueAddress, int> owners)
+    {
         writer.Write7BitEncodedInt(records.Count);
         foreach (var (key, record) in records)
         {
@@ -200,11 +269,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         }
     }
 
-    private KeyValuePair<string, EntryRecord>[] ReadRecords(BinaryReader reader)
+    private KeyValuePair<string, EntryRecord>[] ReadRecordPairs(BinaryReader reader, UniqueAddress[] owners)
     {
-        var owners = new UniqueAddress[reader.Read7BitEncodedInt()];
-        for (var i = 0; i < owners.Length; i++)
-            owners[i] = ReadOwner(reader);
         var records = new KeyValuePair<string, EntryRecord>[reader.Read7BitEncodedInt()];
         for (var i = 0; i < records.Length; i++)
         {
@@ -290,7 +356,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private static void WriteMetadata(BinaryWriter writer, ImmutableDictionary<string, string> metadata)
     {
         writer.Write7BitEncodedInt(metadata.Count);
-        foreach (var (name, value) in metadata)
+        // Sorted: a record inside a bucket must serialize to the same bytes on every replica.
+        foreach (var (name, value) in metadata.Count < 2 ? metadata : metadata.OrderBy(pair => pair.Key, StringComparer.Ordinal).AsEnumerable())
         {
             writer.Write(name);
             writer.Write(value);

@@ -1,0 +1,128 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster;
+using ProcessRegistry.Akka.Replication;
+using Xunit;
+
+namespace ProcessRegistry.Akka.Tests;
+
+/// <summary>
+/// The replicated bucket is a CRDT: replicas that merged the same states in any order, any
+/// number of times, hold the same state; a removed owner's slice stays dropped; and each
+/// owner's writes only ever touch its own slice.
+/// </summary>
+public sealed class RegistryBucketSpecs
+{
+    private static readonly UniqueAddress[] Owners = Enumerable.Range(1, 4)
+        .Select(n => new UniqueAddress(new Address("akka.tcp", "spec", "127.0.0.1", 4000 + n), n))
+        .ToArray();
+
+    [Fact]
+    public void Merging_is_commutative_associative_and_idempotent()
+    {
+        var random = new Random(20261123);
+        for (var round = 0; round < 300; round++)
+        {
+            var (a, b, c) = (RandomReplica(random), RandomReplica(random), RandomReplica(random));
+            Assert.Equal(Content(a.Merge(b)), Content(b.Merge(a)));
+            Assert.Equal(Content(a.Merge(b).Merge(c)), Content(a.Merge(b.Merge(c))));
+            Assert.Equal(Content(a.Merge(a)), Content(a));
+            Assert.Equal(Content(a.Merge(b)), Content(a.Merge(b).Merge(b)));
+        }
+    }
+
+    [Fact]
+    public void A_newer_slice_of_an_owner_replaces_its_older_one_whole()
+    {
+        var owner = Owners[0];
+        var older = RegistryBucket.Empty.WithRecords(owner, Records(("x", 1), ("y", 2)));
+        var newer = older.WithRecords(owner, older.SliceOf(owner).Records.Remove("x"));
+
+        Assert.True(newer.SliceOf(owner).Version > older.SliceOf(owner).Version);
+        Assert.Equal(["y"], older.Merge(newer).SliceOf(owner).Records.Keys);
+        Assert.Equal(["y"], newer.Merge(older).SliceOf(owner).Records.Keys);
+    }
+
+    [Fact]
+    public void A_removed_owners_slice_stays_dropped_after_merging_a_replica_that_still_has_it()
+    {
+        var (gone, stays) = (Owners[0], Owners[1]);
+        var stale = RegistryBucket.Empty
+            .WithRecords(gone, Records(("a", 1)))
+            .WithRecords(stays, Records(("b", 2)));
+        var pruned = stale.WithoutOwners([gone]);
+
+        foreach (var merged in new[] { pruned.Merge(stale), stale.Merge(pruned) })
+        {
+            Assert.False(merged.Slices.ContainsKey(gone));
+            Assert.Equal(["b"], merged.SliceOf(stays).Records.Keys);
+            Assert.Contains(gone, merged.Removed);
+        }
+    }
+
+    [Fact]
+    public void The_replicators_pruning_drops_a_removed_owners_slice_and_its_mark()
+    {
+        var (gone, leader) = (Owners[0], Owners[1]);
+        var bucket = RegistryBucket.Empty.WithRecords(gone, Records(("a", 1))).WithRecords(leader, Records(("b", 2)));
+
+        Assert.True(bucket.NeedPruningFrom(gone));
+        Assert.Equal(new[] { gone, leader }.ToHashSet(), bucket.ModifiedByNodes.ToHashSet());
+        var pruned = bucket.Prune(gone, leader);
+        Assert.False(pruned.NeedPruningFrom(gone));
+        Assert.Equal([leader], pruned.Slices.Keys);
+
+        var marked = bucket.WithoutOwners([gone]);
+        Assert.True(marked.NeedPruningFrom(gone));
+        Assert.Empty(marked.PruningCleanup(gone).Removed);
+    }
+
+    [Fact]
+    public void Pending_writes_change_only_the_writers_own_slice()
+    {
+        var (self, other) = (Owners[0], Owners[1]);
+        var bucket = RegistryBucket.Empty.WithRecords(other, Records(("k", 5)));
+
+        var written = new RecordWrite("k", Record(self, 7)).ApplyTo(bucket, self);
+        Assert.Same(bucket.SliceOf(other), written.SliceOf(other));
+        Assert.Equal(7, written.SliceOf(self).Records["k"].Version);
+
+        Assert.Same(written, new RecordWrite("k", Record(self, 6)).ApplyTo(written, self));
+        var released = new ReleaseWrite("k").ApplyTo(written, self);
+        Assert.Empty(released.SliceOf(self).Records);
+        Assert.Same(bucket.SliceOf(other), released.SliceOf(other));
+
+        var tombstone = Record(self, 8).AsTombstone(UnregisterReason.Unregistered, 9);
+        var removed = new RecordWrite("k", tombstone).ApplyTo(written, self);
+        Assert.Same(removed, new EraseWrite("k", 8).ApplyTo(removed, self));
+        Assert.Empty(new EraseWrite("k", 9).ApplyTo(removed, self).SliceOf(self).Records);
+    }
+
+    /// <summary>A replica that saw some owners' slices at some versions, and maybe some removals.</summary>
+    private static RegistryBucket RandomReplica(Random random)
+    {
+        var bucket = RegistryBucket.Empty;
+        foreach (var owner in Owners)
+        {
+            if (random.Next(3) == 0) continue;
+            // An owner writes versions in order; replicas differ in how far along they are.
+            var version = random.Next(1, 4);
+            var keys = Enumerable.Range(0, version).Select(i => ($"{owner.Uid}/{i}", (long)version));
+            bucket = bucket.Merge(new RegistryBucket(
+                ImmutableDictionary<UniqueAddress, OwnerSlice>.Empty.Add(owner, new OwnerSlice(version, Records(keys.ToArray()))),
+                ImmutableHashSet<UniqueAddress>.Empty));
+        }
+        return random.Next(4) == 0 ? bucket.WithoutOwners([Owners[random.Next(Owners.Length)]]) : bucket;
+    }
+
+    private static string Content(RegistryBucket bucket) =>
+        string.Join(";", bucket.Slices.OrderBy(s => s.Key.Uid).Select(s => $"{s.Key.Uid}@{s.Value.Version}:{string.Join(",", s.Value.Records.Keys)}")) +
+        " removed " + string.Join(",", bucket.Removed.Select(o => o.Uid).Order());
+
+    private static ImmutableSortedDictionary<string, EntryRecord> Records(params (string Key, long Version)[] records) =>
+        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+            records.Select(r => new KeyValuePair<string, EntryRecord>(r.Key, Record(Owners[0], r.Version))));
+
+    private static EntryRecord Record(UniqueAddress owner, long version) =>
+        new(ActorRefs.Nobody, owner, ImmutableDictionary<string, string>.Empty, 1, version, null);
+}
