@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Numerics;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.DistributedData;
 
 namespace ProcessRegistry.Akka.Benchmarks;
 
@@ -39,6 +40,9 @@ internal static class ScaleBenchmark
         await Task.WhenAll(nodes.Select((node, n) => RegisterShare(node, n, nodes.Length, names, pids)));
         await Until(() => nodes.All(node => node.Registry().Count == keys));
         var registering = clock.Elapsed;
+        // Weighed once DData gossip has also brought every record to every replica: the views
+        // fill from the broadcasts well before that, and the replicas' share would be missing.
+        await Until(async () => (await Task.WhenAll(nodes.Select(ReplicatedRecords))).All(count => count == keys), TimeSpan.FromSeconds(1));
         var perEntryPerNode = (Heap() - before) / (double)keys / nodes.Length;
 
         // Right after the collection above, before a joiner makes the cluster busy again.
@@ -135,13 +139,26 @@ internal static class ScaleBenchmark
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static async Task Until(Func<bool> condition)
+    private static Task Until(Func<bool> condition) => Until(() => Task.FromResult(condition()), TimeSpan.FromMilliseconds(10));
+
+    private static async Task Until(Func<Task<bool>> condition, TimeSpan poll)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The cluster did not converge in 10 minutes.");
-            await Task.Delay(10);
+            await Task.Delay(poll);
         }
+    }
+
+    /// <summary>Live records in the node's own replica of the replicated data.</summary>
+    private static async Task<int> ReplicatedRecords(ActorSystem node)
+    {
+        var registry = node.Registry();
+        var reads = registry.Buckets.Keys.Select(async key =>
+            await registry.Replicator.Ask<IGetResponse>(Dsl.Get(key, ReadLocal.Instance), TimeSpan.FromSeconds(30)) is GetSuccess read
+                ? read.Get(key).Slices.Values.Sum(slice => slice.Records.Values.Count(record => record.IsLive))
+                : 0);
+        return (await Task.WhenAll(reads)).Sum();
     }
 }

@@ -39,9 +39,9 @@ public sealed class ProcessRegistry : IExtension
         _selfAddress = cluster.SelfAddress;
         _metrics = new RegistryMetrics(_selfAddress.ToString(), () => _view.Count);
         system.RegisterOnTermination(_metrics.Dispose);
-        var buckets = new RegistryBuckets(Settings.DistributedKeyCount);
-        var replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
-        var registry = Replication.RegistryActor.Props(Settings, _view, replicator, buckets, CreateResolver(Settings.ConflictResolver), _metrics);
+        Buckets = new RegistryBuckets(Settings.DistributedKeyCount);
+        Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
+        var registry = Replication.RegistryActor.Props(Settings, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
         _spawnRegion = SpawnRegion.Start(system, Settings);
     }
@@ -51,6 +51,14 @@ public sealed class ProcessRegistry : IExtension
 
     /// <summary>The registry actor of this node (its supervisor, which forwards to it).</summary>
     internal IActorRef RegistryActor { get; }
+
+    /// <summary>The registry's own replicator, which holds the <see cref="Buckets"/>.</summary>
+    internal IActorRef Replicator { get; }
+
+    internal RegistryBuckets Buckets { get; }
+
+    /// <summary>This node's replica, which the serializer shares records with.</summary>
+    internal LocalView View => _view;
 
     /// <summary>Number of entries in this node's replica.</summary>
     public int Count => _view.Count;

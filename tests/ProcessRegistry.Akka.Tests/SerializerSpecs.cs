@@ -79,6 +79,26 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
         Assert.Equal(Bytes(a, bucket), Bytes(b, read));
     }
 
+    [Fact]
+    public async Task A_record_the_readers_view_already_holds_shares_its_key_and_pid()
+    {
+        var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
+        var pid = SpawnProcess(a, "shared");
+        await a.Registry().Register("shared/key", pid);
+        await AwaitConditionAsync(() => Task.FromResult(b.Registry().Lookup("shared/key") is not null), Patience);
+        var seen = b.Registry().Lookup("shared/key")!;
+        var record = new EntryRecord(pid, Cluster.Get(a).SelfUniqueAddress, ImmutableDictionary<string, string>.Empty,
+            seen.RegisteredAt.UtcTicks, seen.Version, null);
+
+        var read = (RecordsChanged)RoundTrip(a, b, new RecordsChanged([Record(new string("shared/key"), record)]));
+        Assert.Same(seen.Pid, read.Records[0].Value.Pid);
+        Assert.Same(seen.Key, read.Records[0].Key);
+
+        var newer = (RecordsChanged)RoundTrip(a, b, new RecordsChanged([Record("shared/key", record with { Version = seen.Version + 1 })]));
+        Assert.NotSame(seen.Pid, newer.Records[0].Value.Pid);
+        Assert.Equal(FullPath(seen.Pid, b), FullPath(newer.Records[0].Value.Pid, b));
+    }
+
     private sealed class HashReversed<T> : IEqualityComparer<T> where T : notnull
     {
         public bool Equals(T? x, T? y) => EqualityComparer<T>.Default.Equals(x, y);

@@ -30,7 +30,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly Dictionary<string, OwnedEntry> _owned = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, HashSet<string>> _keysByPid = new();
+    private readonly KeysByPid _keysByPid = new();
     private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
     // Each bucket as last read from the replicator, to see what changed since.
     private readonly RegistryBucket?[] _lastRead;
@@ -574,23 +574,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void Track(IActorRef pid, string key)
     {
-        if (!_keysByPid.TryGetValue(pid, out var keys))
-        {
-            _keysByPid[pid] = keys = new HashSet<string>(StringComparer.Ordinal);
+        if (_keysByPid.Add(pid, key))
             Context.Watch(pid);
-        }
-        keys.Add(key);
     }
 
     private void Release(string key)
     {
         if (!_owned.Remove(key, out var owned)) return;
         QueueSync(_buckets.IndexOf(key), new ReleaseWrite(key));
-        if (!_keysByPid.TryGetValue(owned.Pid, out var keys)) return;
-        keys.Remove(key);
-        if (keys.Count > 0) return;
-        _keysByPid.Remove(owned.Pid);
-        Context.Unwatch(owned.Pid);
+        if (_keysByPid.Remove(owned.Pid, key))
+            Context.Unwatch(owned.Pid);
     }
 
     private EntryRecord RemoveOwned(string key, OwnedEntry owned, UnregisterReason reason)
@@ -603,8 +596,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void HandleTerminated(IActorRef pid)
     {
-        if (!_keysByPid.TryGetValue(pid, out var keys)) return;
-        foreach (var key in keys.ToList())
+        foreach (var key in _keysByPid.Of(pid))
             RemoveOwned(key, _owned[key], UnregisterReason.Terminated);
     }
 

@@ -33,12 +33,17 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string BucketManifest = "B";
 
     private readonly OwnerCache _owners = new();
+    private readonly ParentPathCache _parents = new();
+    private LocalView? _view;
 
     public RegistrySerializer(ExtendedActorSystem system) : base(system)
     {
     }
 
     public override int Identifier => SerializerId;
+
+    /// <summary>This node's view, once the registry has started; records already in it are shared, not read twice.</summary>
+    private LocalView? View => _view ??= system.GetExtension<ProcessRegistry>()?.View;
 
     public override string Manifest(object o) => o switch
     {
@@ -275,7 +280,10 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         for (var i = 0; i < records.Length; i++)
         {
             var key = reader.ReadString();
-            records[i] = new KeyValuePair<string, EntryRecord>(key, ReadRecordFields(reader, owners[reader.Read7BitEncodedInt()]));
+            var record = ReadRecordFields(reader, owners[reader.Read7BitEncodedInt()], key);
+            if (View is { } view && view.TryGet(key, out var known) && ReferenceEquals(known.Pid, record.Pid))
+                key = known.Key;
+            records[i] = new KeyValuePair<string, EntryRecord>(key, record);
         }
         return records;
     }
@@ -286,7 +294,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         WriteRecordFields(writer, record);
     }
 
-    private EntryRecord ReadRecord(BinaryReader reader) => ReadRecordFields(reader, ReadOwner(reader));
+    private EntryRecord ReadRecord(BinaryReader reader) => ReadRecordFields(reader, ReadOwner(reader), key: null);
 
     private void WriteRecordFields(BinaryWriter writer, EntryRecord record)
     {
@@ -297,13 +305,29 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         writer.Write(record.RemovedBecause is { } reason ? (byte)(reason + 1) : (byte)0);
     }
 
-    private EntryRecord ReadRecordFields(BinaryReader reader, UniqueAddress owner)
+    /// <summary>
+    /// A record of <paramref name="key"/> that this node's view already holds (the same owner and
+    /// version: an owner writes a version once) gets the view's pid and metadata instead of copies:
+    /// DData gossip and snapshots mostly bring records the broadcasts already did.
+    /// </summary>
+    private EntryRecord ReadRecordFields(BinaryReader reader, UniqueAddress owner, string? key)
     {
-        var pid = ReadOwnedRef(reader, owner.Address);
+        var path = ReadOwnedPath(reader);
         var metadata = ReadMetadata(reader);
         var registeredAt = reader.ReadInt64();
         var version = reader.ReadInt64();
         var removed = reader.ReadByte();
+        IActorRef pid;
+        if (key is not null && View is { } view && view.TryGet(key, out var known) &&
+            known.Version == version && known.Node.Equals(owner.Address))
+        {
+            pid = known.Pid;
+            metadata = known.Metadata as ImmutableDictionary<string, string> ?? metadata;
+        }
+        else
+        {
+            pid = Resolve(path, owner.Address);
+        }
         return new EntryRecord(pid, owner, metadata, registeredAt, version,
             removed == 0 ? null : (UnregisterReason)(removed - 1));
     }
@@ -337,16 +361,22 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         writer.Write(pid.Path.Uid);
     }
 
-    private IActorRef ReadOwnedRef(BinaryReader reader, Address owner)
+    private static OwnedPath ReadOwnedPath(BinaryReader reader)
     {
         if (!reader.ReadBoolean())
-            return ReadRef(reader);
-        ActorPath path = new RootActorPath(owner);
-        var count = reader.Read7BitEncodedInt();
-        for (var i = 0; i < count; i++)
-            path /= reader.ReadString();
-        return system.Provider.ResolveActorRef(path.WithUid(reader.ReadInt64()));
+            return new OwnedPath(reader.ReadString(), null, 0);
+        var elements = new string[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < elements.Length; i++)
+            elements[i] = reader.ReadString();
+        return new OwnedPath(null, elements, reader.ReadInt64());
     }
+
+    private IActorRef Resolve(OwnedPath path, Address owner) => path.Elements is null
+        ? system.Provider.ResolveActorRef(path.FullPath!)
+        : system.Provider.ResolveActorRef(_parents.PathOf(owner, path.Elements, path.Uid));
+
+    /// <summary>A pid as written: its full path, or its elements and uid on the record's owner.</summary>
+    private readonly record struct OwnedPath(string? FullPath, string[]? Elements, long Uid);
 
     private static void WriteRef(BinaryWriter writer, IActorRef actorRef) =>
         writer.Write(Serialization.SerializedActorPath(actorRef));
