@@ -173,19 +173,19 @@ public sealed class ProcessRegistry : IExtension
     }
 
     /// <summary>The whole entry registered under <paramref name="key"/>, or null.</summary>
-    public RegistryEntry? Lookup(string key) => _view.TryGet(key, out var entry) ? entry : null;
+    public RegistryEntry? Lookup(string key) => _view.TryGet(key, out var entry) ? entry.ToEntry() : null;
 
     /// <summary>Whether <paramref name="key"/> is registered in this node's replica.</summary>
     public bool IsRegistered(string key) => _view.TryGet(key, out _);
 
     /// <summary>A snapshot of every entry in this node's replica.</summary>
-    public IReadOnlyList<RegistryEntry> Entries() => _view.Entries.ToList();
+    public IReadOnlyList<RegistryEntry> Entries() => _view.Entries.Select(e => e.ToEntry()).ToList();
 
     /// <summary>A snapshot of the entries whose processes live on this node.</summary>
-    public IReadOnlyList<RegistryEntry> LocalEntries() => _view.Entries.Where(e => e.Node.Equals(_selfAddress)).ToList();
+    public IReadOnlyList<RegistryEntry> LocalEntries() => _view.Entries.Where(e => e.Owner.Address.Equals(_selfAddress)).Select(e => e.ToEntry()).ToList();
 
     /// <summary>Number of entries whose processes live on the node at <paramref name="node"/>.</summary>
-    public int CountOn(Address node) => _view.Entries.Count(e => e.Node.Equals(node));
+    public int CountOn(Address node) => _view.Entries.Count(e => e.Owner.Address.Equals(node));
 
     /// <summary>Entries whose metadata has label <paramref name="name"/> (with <paramref name="value"/>, when given).</summary>
     public IReadOnlyList<RegistryEntry> EntriesWithMetadata(string name, string? value = null)
@@ -193,6 +193,7 @@ public sealed class ProcessRegistry : IExtension
         ArgumentNullException.ThrowIfNull(name);
         return _view.Entries
             .Where(e => e.Metadata.TryGetValue(name, out var v) && (value is null || v == value))
+            .Select(e => e.ToEntry())
             .ToList();
     }
 
@@ -252,7 +253,7 @@ public sealed class ProcessRegistry : IExtension
         ValidateKey(key);
         try
         {
-            return await _view.WhenPresent(key).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return (await _view.WhenPresent(key).WaitAsync(timeout, cancellationToken).ConfigureAwait(false)).ToEntry();
         }
         catch (TimeoutException ex)
         {
@@ -312,7 +313,7 @@ public sealed class ProcessRegistry : IExtension
 
     private static RegistryEntry ToEntry(object reply) => reply switch
     {
-        RegisterAccepted accepted => accepted.Record.ToEntry(accepted.Key),
+        RegisterAccepted accepted => accepted.Record.ToEntry(),
         RegisterTaken taken => throw new KeyAlreadyRegisteredException(taken.Key, taken.Holder),
         RegisterRejected rejected => throw new ArgumentException(rejected.Reason),
         _ => throw new InvalidOperationException($"Unexpected registry reply {reply.GetType().Name}."),

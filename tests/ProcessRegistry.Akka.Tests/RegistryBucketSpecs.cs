@@ -83,17 +83,17 @@ public sealed class RegistryBucketSpecs
         var (self, other) = (Owners[0], Owners[1]);
         var bucket = RegistryBucket.Empty.WithRecords(other, Records(("k", 5)));
 
-        var written = new RecordWrite("k", Record(self, 7)).ApplyTo(bucket, self);
+        var written = new RecordWrite(Record("k", self, 7)).ApplyTo(bucket, self);
         Assert.Same(bucket.SliceOf(other), written.SliceOf(other));
         Assert.Equal(7, written.SliceOf(self).Records["k"].Version);
 
-        Assert.Same(written, new RecordWrite("k", Record(self, 6)).ApplyTo(written, self));
+        Assert.Same(written, new RecordWrite(Record("k", self, 6)).ApplyTo(written, self));
         var released = new ReleaseWrite("k").ApplyTo(written, self);
         Assert.Empty(released.SliceOf(self).Records);
         Assert.Same(bucket.SliceOf(other), released.SliceOf(other));
 
-        var tombstone = Record(self, 8).AsTombstone(UnregisterReason.Unregistered, 9);
-        var removed = new RecordWrite("k", tombstone).ApplyTo(written, self);
+        var tombstone = Record("k", self, 8).AsTombstone(UnregisterReason.Unregistered, 9);
+        var removed = new RecordWrite(tombstone).ApplyTo(written, self);
         Assert.Same(removed, new EraseWrite("k", 8).ApplyTo(removed, self));
         Assert.Empty(new EraseWrite("k", 9).ApplyTo(removed, self).SliceOf(self).Records);
     }
@@ -121,8 +121,8 @@ public sealed class RegistryBucketSpecs
 
     private static ImmutableSortedDictionary<string, EntryRecord> Records(params (string Key, long Version)[] records) =>
         ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
-            records.Select(r => new KeyValuePair<string, EntryRecord>(r.Key, Record(Owners[0], r.Version))));
+            records.Select(r => new KeyValuePair<string, EntryRecord>(r.Key, Record(r.Key, Owners[0], r.Version))));
 
-    private static EntryRecord Record(UniqueAddress owner, long version) =>
-        new(ActorRefs.Nobody, owner, ImmutableDictionary<string, string>.Empty, 1, version, null);
+    private static EntryRecord Record(string key, UniqueAddress owner, long version) =>
+        new(key, ActorRefs.Nobody, owner, ImmutableDictionary<string, string>.Empty, 1, version, null);
 }

@@ -5,12 +5,14 @@ using Akka.Cluster;
 namespace ProcessRegistry.Akka.Replication;
 
 /// <summary>
-/// The value replicated for one key. A live record maps the key to a process; a tombstone
-/// (RemovedBecause set) tells every replica why the key went, until its owner erases it.
-/// Version is also the LWW timestamp the record was written with, so comparing versions
-/// orders records exactly as the CRDT does.
+/// The value replicated for one key, and what this node's view holds for it: one instance serves
+/// the view, the replicated bucket and the owner's books. A live record maps the key to a
+/// process; a tombstone (RemovedBecause set) tells every replica why the key went, until its
+/// owner erases it. An owner writes each version of a key once, so owner and version name a
+/// record's whole content.
 /// </summary>
 internal sealed record EntryRecord(
+    string Key,
     IActorRef Pid,
     UniqueAddress Owner,
     ImmutableDictionary<string, string> Metadata,
@@ -20,8 +22,8 @@ internal sealed record EntryRecord(
 {
     public bool IsLive => RemovedBecause is null;
 
-    public RegistryEntry ToEntry(string key) =>
-        new(key, Pid, Owner.Address, Metadata, new DateTimeOffset(RegisteredAtTicks, TimeSpan.Zero)) { Version = Version };
+    public RegistryEntry ToEntry() =>
+        new(Key, Pid, Owner.Address, Metadata, new DateTimeOffset(RegisteredAtTicks, TimeSpan.Zero)) { Version = Version };
 
     public EntryRecord AsTombstone(UnregisterReason reason, long version) =>
         this with { RemovedBecause = reason, Version = version, Metadata = ImmutableDictionary<string, string>.Empty };

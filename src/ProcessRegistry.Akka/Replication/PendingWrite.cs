@@ -16,14 +16,14 @@ internal abstract record PendingWrite
 /// Store a record (live or tombstone) whose version its owner already chose, in this node's
 /// slice, unless the slice already holds a newer one for the key.
 /// </summary>
-internal sealed record RecordWrite(string Key, EntryRecord Record) : PendingWrite
+internal sealed record RecordWrite(EntryRecord Record) : PendingWrite
 {
     public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self)
     {
         var records = data.SliceOf(self).Records;
-        return records.TryGetValue(Key, out var current) && current.Version >= Record.Version
+        return records.TryGetValue(Record.Key, out var current) && current.Version >= Record.Version
             ? data
-            : data.WithRecords(self, records.SetItem(Key, Record));
+            : data.WithRecords(self, records.SetItem(Record.Key, Record));
     }
 }
 

@@ -29,7 +29,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    private readonly Dictionary<string, OwnedEntry> _owned = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EntryRecord> _owned = new(StringComparer.Ordinal);
     private readonly KeysByPid _keysByPid = new();
     private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
     // Each bucket as last read from the replicator, to see what changed since.
@@ -38,7 +38,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     // The owner's digest and the view's change count this node last compared and found equal.
     private readonly Dictionary<UniqueAddress, (OwnedDigest Digest, long ViewChanges)> _matched = new();
     private readonly List<PendingWrite>?[] _unsynced;
-    private readonly List<KeyValuePair<string, EntryRecord>> _outbox = new();
+    private readonly List<EntryRecord> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
     private readonly Dictionary<UniqueAddress, HashSet<string>> _incomingSnapshots = new();
     private readonly Queue<(string Key, long Version, DateTime Due)> _tombstones = new();
@@ -68,9 +68,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Receive<UpdateMetadataCommand>(HandleUpdateMetadata);
         Receive<RecordsChanged>(changed =>
         {
-            foreach (var (key, record) in changed.Records)
+            foreach (var record in changed.Records)
             {
-                if (Merge(key, record))
+                if (Merge(record))
                     _metrics.Replicated(record.Version);
             }
         });
@@ -166,11 +166,10 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         var registeredAt = owned is not null && owned.Pid.Equals(command.Pid)
             ? owned.RegisteredAtTicks
             : DateTime.UtcNow.Ticks;
-        var mine = new OwnedEntry(command.Pid, command.Metadata, registeredAt, NextVersion(command.Key));
-        _owned[command.Key] = mine;
+        var record = new EntryRecord(command.Key, command.Pid, _cluster.SelfUniqueAddress, command.Metadata, registeredAt, NextVersion(command.Key), null);
+        _owned[command.Key] = record;
         Track(command.Pid, command.Key);
-        var record = mine.ToRecord(_cluster.SelfUniqueAddress);
-        Write(command.Key, record);
+        Write(record);
         _metrics.Registered();
         Sender.Tell(new RegisterAccepted(command.Key, record));
     }
@@ -185,7 +184,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         }
         if (command.Pid is null && _view.TryGet(command.Key, out var entry) && !IsLocal(entry.Pid))
         {
-            ForwardToOwner(entry.Node, command with { Pid = entry.Pid }, command.Key);
+            ForwardToOwner(entry.Owner.Address, command with { Pid = entry.Pid }, command.Key);
             return;
         }
         Sender.Tell(new UnregisterReply(false, command.Key, null));
@@ -197,7 +196,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (!_owned.TryGetValue(command.Key, out var owned))
         {
             if (_view.TryGet(command.Key, out var entry) && !IsLocal(entry.Pid))
-                ForwardToOwner(entry.Node, command, command.Key);
+                ForwardToOwner(entry.Owner.Address, command, command.Key);
             else
                 Sender.Tell(new NotRegistered(command.Key));
             return;
@@ -212,10 +211,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         }
         var updated = owned with { Metadata = metadata, Version = NextVersion(command.Key) };
         _owned[command.Key] = updated;
-        var record = updated.ToRecord(_cluster.SelfUniqueAddress);
-        Write(command.Key, record);
+        Write(updated);
         _metrics.Registered();
-        Sender.Tell(new RegisterAccepted(command.Key, record));
+        Sender.Tell(new RegisterAccepted(command.Key, updated));
     }
 
     /// <summary>The owner writes; its answer carries the record, which this node applies before
@@ -239,10 +237,10 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         switch (replied.Reply)
         {
             case RegisterAccepted accepted:
-                Merge(accepted.Key, accepted.Record);
+                Merge(accepted.Record);
                 break;
             case UnregisterReply { Tombstone: { } tombstone } removed:
-                Merge(removed.Key, tombstone);
+                Merge(tombstone);
                 break;
         }
         replied.ReplyTo.Tell(replied.Reply);
@@ -260,10 +258,10 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         return Math.Max(live, removed);
     }
 
-    private void Write(string key, EntryRecord record)
+    private void Write(EntryRecord record)
     {
-        Merge(key, record);
-        _outbox.Add(new KeyValuePair<string, EntryRecord>(key, record));
+        Merge(record);
+        _outbox.Add(record);
         if (!_broadcastScheduled)
         {
             _broadcastScheduled = true;
@@ -273,9 +271,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             else
                 Timers.StartSingleTimer(nameof(Broadcast), Broadcast.Instance, wait);
         }
-        QueueSync(_buckets.IndexOf(key), new RecordWrite(key, record));
+        QueueSync(_buckets.IndexOf(record.Key), new RecordWrite(record));
         if (!record.IsLive)
-            _tombstones.Enqueue((key, record.Version, DateTime.UtcNow + _settings.TombstoneTimeToLive));
+            _tombstones.Enqueue((record.Key, record.Version, DateTime.UtcNow + _settings.TombstoneTimeToLive));
     }
 
     /// <summary>Sends what this node wrote while draining its mailbox to every peer, in few messages.</summary>
@@ -299,28 +297,28 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private void SendSnapshot(IActorRef peer)
     {
         var self = _cluster.SelfUniqueAddress;
-        var records = _owned.Select(pair => new KeyValuePair<string, EntryRecord>(pair.Key, pair.Value.ToRecord(self))).ToList();
-        var takenAt = Math.Max(DateTime.UtcNow.Ticks, records.Count == 0 ? 0 : records.Max(r => r.Value.Version));
+        var records = _owned.Values.ToList();
+        var takenAt = Math.Max(DateTime.UtcNow.Ticks, records.Count == 0 ? 0 : records.Max(r => r.Version));
         var chunks = Chunks(records).ToList();
         for (var i = 0; i < chunks.Count; i++)
             peer.Tell(new OwnerSnapshot(self, takenAt, chunks[i], Last: i == chunks.Count - 1));
     }
 
     /// <summary>Splits records into lists that each serialize well below the frame size; at least one list.</summary>
-    private static IEnumerable<List<KeyValuePair<string, EntryRecord>>> Chunks(IEnumerable<KeyValuePair<string, EntryRecord>> records)
+    private static IEnumerable<List<EntryRecord>> Chunks(IEnumerable<EntryRecord> records)
     {
-        var chunk = new List<KeyValuePair<string, EntryRecord>>();
+        var chunk = new List<EntryRecord>();
         var bytes = 0;
-        foreach (var pair in records)
+        foreach (var record in records)
         {
-            var size = EstimatedSize(pair.Key, pair.Value);
+            var size = EstimatedSize(record);
             if (chunk.Count > 0 && bytes + size > BroadcastBytesPerMessage)
             {
                 yield return chunk;
-                chunk = new List<KeyValuePair<string, EntryRecord>>();
+                chunk = new List<EntryRecord>();
                 bytes = 0;
             }
-            chunk.Add(pair);
+            chunk.Add(record);
             bytes += size;
         }
         yield return chunk;
@@ -330,17 +328,17 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         if (!_incomingSnapshots.TryGetValue(snapshot.Owner, out var keys))
             _incomingSnapshots[snapshot.Owner] = keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, record) in snapshot.Records)
+        foreach (var record in snapshot.Records)
         {
-            Merge(key, record);
-            keys.Add(key);
+            Merge(record);
+            keys.Add(record.Key);
         }
         if (!snapshot.Last) return;
         _incomingSnapshots.Remove(snapshot.Owner);
         // What the owner no longer has, and was not re-registered since it took the snapshot, was
         // removed while this node could not hear it.
         var gone = _view.Entries
-            .Where(e => e.Node.Equals(snapshot.Owner.Address) && !keys.Contains(e.Key) && e.Version < snapshot.TakenAt)
+            .Where(e => e.Owner.Address.Equals(snapshot.Owner.Address) && !keys.Contains(e.Key) && e.Version < snapshot.TakenAt)
             .ToList();
         foreach (var entry in gone)
         {
@@ -349,8 +347,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         }
     }
 
-    private static int EstimatedSize(string key, EntryRecord record) =>
-        2 * key.Length + 256 + record.Metadata.Sum(pair => 2 * (pair.Key.Length + pair.Value.Length));
+    private static int EstimatedSize(EntryRecord record) =>
+        2 * record.Key.Length + 256 + record.Metadata.Sum(pair => 2 * (pair.Key.Length + pair.Value.Length));
 
     private void QueueSync(int bucket, PendingWrite write) => (_unsynced[bucket] ??= new List<PendingWrite>()).Add(write);
 
@@ -380,13 +378,13 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     // ---- merging: broadcasts and replicated data -> view, events, owner duties ----------------
 
     /// <summary>Applies a record if it is newer than anything this node knows for its key; says whether it did.</summary>
-    private bool Merge(string key, EntryRecord record)
+    private bool Merge(EntryRecord record)
     {
-        if (record.Version <= KnownVersion(key)) return false;
+        if (record.Version <= KnownVersion(record.Key)) return false;
         if (!record.IsLive)
-            _removedVersions[key] = (record.Version, DateTime.UtcNow);
-        ApplyToView(key, record);
-        CheckOwned(key, record);
+            _removedVersions[record.Key] = (record.Version, DateTime.UtcNow);
+        ApplyToView(record);
+        CheckOwned(record);
         return true;
     }
 
@@ -409,7 +407,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         // A quiet cluster would otherwise scan the whole view for every owner every interval.
         if (_matched.TryGetValue(received.Owner, out var matched) && matched == (digest, _view.Changes)) return;
         var mine = OwnedDigest.Of(_view.Entries
-            .Where(e => e.Node.Equals(received.Owner.Address))
+            .Where(e => e.Owner.Address.Equals(received.Owner.Address))
             .Select(e => (e.Key, e.Version)));
         if (mine == digest)
         {
@@ -449,77 +447,76 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             foreach (var (key, record) in slice.Records)
             {
                 if (before is not null && before.Records.TryGetValue(key, out var seen) && ReferenceEquals(seen, record)) continue;
-                Merge(key, record);
+                Merge(record);
             }
             if (before is not null)
-                RemoveVanished(before.Records.Where(pair => !slice.Records.ContainsKey(pair.Key)));
+                RemoveVanished(before.Records.Values.Where(record => !slice.Records.ContainsKey(record.Key)));
         }
         if (previous is not null)
-            RemoveVanished(previous.Slices.Where(pair => !data.Slices.ContainsKey(pair.Key)).SelectMany(pair => pair.Value.Records));
+            RemoveVanished(previous.Slices.Where(pair => !data.Slices.ContainsKey(pair.Key)).SelectMany(pair => pair.Value.Records.Values));
     }
 
     /// <summary>
     /// Erased (a tombstone), released (its owner lost it) or pruned (a removed member's slice):
     /// gone from the view too, unless the view holds a newer record of the key.
     /// </summary>
-    private void RemoveVanished(IEnumerable<KeyValuePair<string, EntryRecord>> vanished)
+    private void RemoveVanished(IEnumerable<EntryRecord> vanished)
     {
-        foreach (var (key, record) in vanished)
+        foreach (var record in vanished)
         {
-            if (_view.TryGet(key, out var entry) && entry.Version <= record.Version)
-                RemoveFromView(key, reason: null);
+            if (_view.TryGet(record.Key, out var entry) && entry.Version <= record.Version)
+                RemoveFromView(record.Key, reason: null);
         }
     }
 
-    private void ApplyToView(string key, EntryRecord record)
+    private void ApplyToView(EntryRecord record)
     {
         if (!record.IsLive || _removedOwners.Contains(record.Owner))
         {
-            RemoveFromView(key, record.RemovedBecause ?? UnregisterReason.NodeRemoved);
+            RemoveFromView(record.Key, record.RemovedBecause ?? UnregisterReason.NodeRemoved);
             return;
         }
-        var next = record.ToEntry(key);
-        if (!_view.TryGet(key, out var current))
+        if (!_view.TryGet(record.Key, out var current))
         {
-            _view.Set(next);
-            Publish(new ProcessRegistered(next));
+            _view.Set(record);
+            Publish(new ProcessRegistered(record.ToEntry()));
             return;
         }
-        _view.Set(next);
-        if (current.Pid.Equals(next.Pid))
+        _view.Set(record);
+        if (current.Pid.Equals(record.Pid))
         {
-            if (!SameMetadata(current.Metadata, next.Metadata))
-                Publish(new ProcessUpdated(current, next));
+            if (!SameMetadata(current.Metadata, record.Metadata))
+                Publish(new ProcessUpdated(current.ToEntry(), record.ToEntry()));
             return;
         }
         // A live pid replaced by another without a removal between them: a conflict was settled.
-        Publish(new ProcessUnregistered(current, UnregisterReason.ConflictLost));
-        Publish(new ProcessRegistered(next));
+        Publish(new ProcessUnregistered(current.ToEntry(), UnregisterReason.ConflictLost));
+        Publish(new ProcessRegistered(record.ToEntry()));
     }
 
     private void RemoveFromView(string key, UnregisterReason? reason)
     {
         if (!_view.TryRemove(key, out var removed)) return;
-        var why = reason ?? (IsActiveMember(removed.Node) ? UnregisterReason.Unregistered : UnregisterReason.NodeRemoved);
+        var why = reason ?? (IsActiveMember(removed.Owner.Address) ? UnregisterReason.Unregistered : UnregisterReason.NodeRemoved);
         _metrics.Unregistered(why);
-        Publish(new ProcessUnregistered(removed, why));
+        Publish(new ProcessUnregistered(removed.ToEntry(), why));
     }
 
-    private void Adopt(RegistryEntry entry)
+    private void Adopt(EntryRecord entry)
     {
-        var metadata = entry.Metadata.ToImmutableDictionary(StringComparer.Ordinal);
-        var owned = new OwnedEntry(entry.Pid, metadata, entry.RegisteredAt.UtcTicks, entry.Version);
+        var owned = entry.Owner.Equals(_cluster.SelfUniqueAddress) ? entry : entry with { Owner = _cluster.SelfUniqueAddress };
         _owned[entry.Key] = owned;
         Track(entry.Pid, entry.Key);
-        QueueSync(_buckets.IndexOf(entry.Key), new RecordWrite(entry.Key, owned.ToRecord(_cluster.SelfUniqueAddress)));
+        QueueSync(_buckets.IndexOf(entry.Key), new RecordWrite(owned));
     }
 
     /// <summary>
     /// The owner is authoritative for its processes: a newer record of a key it owns means
     /// someone else wrote the key, and the owner settles it.
     /// </summary>
-    private void CheckOwned(string key, EntryRecord record)
+    private void CheckOwned(EntryRecord record)
     {
+        var key = record.Key;
         if (!_owned.TryGetValue(key, out var mine) || record.Version <= mine.Version) return;
 
         if (record.Pid.Equals(mine.Pid))
@@ -536,8 +533,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var ours = mine.ToRecord(_cluster.SelfUniqueAddress).ToEntry(key);
-        switch (_arbiter.Decide(key, ours, record.ToEntry(key)))
+        switch (_arbiter.Decide(key, mine.ToEntry(), record.ToEntry()))
         {
             case ConflictOutcome.MineWins:
                 Reassert(key, mine);
@@ -547,16 +543,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
                 break;
             case ConflictOutcome.Free:
                 Release(key);
-                Write(key, record.AsTombstone(UnregisterReason.ConflictLost, NextVersion(key)));
+                Write(record.AsTombstone(UnregisterReason.ConflictLost, NextVersion(key)));
                 break;
         }
     }
 
-    private void Reassert(string key, OwnedEntry mine)
+    private void Reassert(string key, EntryRecord mine)
     {
         var again = mine with { Version = NextVersion(key) };
         _owned[key] = again;
-        Write(key, again.ToRecord(_cluster.SelfUniqueAddress));
+        Write(again);
     }
 
     private void Lose(string key, IActorRef loser, IActorRef winner)
@@ -586,11 +582,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             Context.Unwatch(owned.Pid);
     }
 
-    private EntryRecord RemoveOwned(string key, OwnedEntry owned, UnregisterReason reason)
+    private EntryRecord RemoveOwned(string key, EntryRecord owned, UnregisterReason reason)
     {
         Release(key);
-        var tombstone = owned.ToRecord(_cluster.SelfUniqueAddress).AsTombstone(reason, NextVersion(key));
-        Write(key, tombstone);
+        var tombstone = owned.AsTombstone(reason, NextVersion(key));
+        Write(tombstone);
         return tombstone;
     }
 
@@ -616,7 +612,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _lastDigests.Remove(member.UniqueAddress);
         _matched.Remove(member.UniqueAddress);
         _removedOwners.Add(member.UniqueAddress);
-        foreach (var entry in _view.Entries.Where(e => e.Node.Equals(member.Address)).ToList())
+        foreach (var entry in _view.Entries.Where(e => e.Owner.Address.Equals(member.Address)).ToList())
             RemoveFromView(entry.Key, UnregisterReason.NodeRemoved);
         SweepRemovedOwners();
     }
@@ -673,15 +669,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private static bool SameMetadata(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         ReferenceEquals(a, b) ||
         (a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value));
-
-    private sealed record OwnedEntry(
-        IActorRef Pid,
-        ImmutableDictionary<string, string> Metadata,
-        long RegisteredAtTicks,
-        long Version)
-    {
-        public EntryRecord ToRecord(UniqueAddress owner) => new(Pid, owner, Metadata, RegisteredAtTicks, Version, null);
-    }
 
     private sealed record OwnerReplied(IActorRef ReplyTo, object Reply);
 

@@ -28,7 +28,7 @@ internal sealed record RegisterRejected(string Reason) : RegisterReply;
 internal sealed record UnregisterReply(bool Removed, string Key, EntryRecord? Tombstone);
 
 /// <summary>An owner's new records, broadcast to the registry actors of the other nodes right after it wrote them.</summary>
-internal sealed record RecordsChanged(IReadOnlyList<KeyValuePair<string, EntryRecord>> Records);
+internal sealed record RecordsChanged(IReadOnlyList<EntryRecord> Records);
 
 internal sealed record SubscribeCommand(IActorRef Subscriber);
 
@@ -40,7 +40,7 @@ internal sealed record UnsubscribeCommand(IActorRef Subscriber);
 /// <paramref name="Last"/> part the receiver drops its entries of that owner that the snapshot
 /// lacks and that are older than <paramref name="TakenAt"/>.
 /// </summary>
-internal sealed record OwnerSnapshot(UniqueAddress Owner, long TakenAt, IReadOnlyList<KeyValuePair<string, EntryRecord>> Records, bool Last);
+internal sealed record OwnerSnapshot(UniqueAddress Owner, long TakenAt, IReadOnlyList<EntryRecord> Records, bool Last);
 
 /// <summary>
 /// What <paramref name="Owner"/> owns, in brief, sent to every peer each anti-entropy interval. A

@@ -194,13 +194,13 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     /// Records with a table of their owners first: a broadcast or snapshot comes from one owner,
     /// so its address is written (and parsed) once per message instead of once per record.
     /// </summary>
-    private void WriteRecords(BinaryWriter writer, IReadOnlyList<KeyValuePair<string, EntryRecord>> records)
+    private void WriteRecords(BinaryWriter writer, IReadOnlyCollection<EntryRecord> records)
     {
-        var owners = WriteOwnerTable(writer, records.Select(pair => pair.Value.Owner).Distinct());
-        WriteRecordPairs(writer, records, owners);
+        var owners = WriteOwnerTable(writer, records.Select(record => record.Owner).Distinct());
+        WriteRecordList(writer, records, owners);
     }
 
-    private KeyValuePair<string, EntryRecord>[] ReadRecords(BinaryReader reader) => ReadRecordPairs(reader, ReadOwnerTable(reader));
+    private EntryRecord[] ReadRecords(BinaryReader reader) => ReadRecordList(reader, ReadOwnerTable(reader));
 
     /// <summary>
     /// A bucket is written in one order whatever order its replica holds it in (owners by
@@ -222,7 +222,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         {
             writer.Write7BitEncodedInt(owners[owner]);
             writer.Write(slice.Version);
-            WriteRecordPairs(writer, slice.Records, owners);
+            WriteRecordList(writer, slice.Records.Values.ToList(), owners);
         }
     }
 
@@ -237,7 +237,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         {
             var owner = owners[reader.Read7BitEncodedInt()];
             var version = reader.ReadInt64();
-            var records = ReadRecordPairs(reader, owners);
+            var records = ReadRecordList(reader, owners).Select(record => KeyValuePair.Create(record.Key, record));
             slices[owner] = new OwnerSlice(version, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, records));
         }
         return new RegistryBucket(slices.ToImmutable(), removed.ToImmutable());
@@ -263,28 +263,21 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     }
 
     /// <summary>Each record names its owner by its index in the owner table written before it.</summary>
-    private void WriteRecordPairs(BinaryWriter writer, IReadOnlyCollection<KeyValuePair<string, EntryRecord>> records, Dictionary<UniqueAddress, int> owners)
+    private void WriteRecordList(BinaryWriter writer, IReadOnlyCollection<EntryRecord> records, Dictionary<UniqueAddress, int> owners)
     {
         writer.Write7BitEncodedInt(records.Count);
-        foreach (var (key, record) in records)
+        foreach (var record in records)
         {
-            writer.Write(key);
             writer.Write7BitEncodedInt(owners[record.Owner]);
             WriteRecordFields(writer, record);
         }
     }
 
-    private KeyValuePair<string, EntryRecord>[] ReadRecordPairs(BinaryReader reader, UniqueAddress[] owners)
+    private EntryRecord[] ReadRecordList(BinaryReader reader, UniqueAddress[] owners)
     {
-        var records = new KeyValuePair<string, EntryRecord>[reader.Read7BitEncodedInt()];
+        var records = new EntryRecord[reader.Read7BitEncodedInt()];
         for (var i = 0; i < records.Length; i++)
-        {
-            var key = reader.ReadString();
-            var record = ReadRecordFields(reader, owners[reader.Read7BitEncodedInt()], key);
-            if (View is { } view && view.TryGet(key, out var known) && ReferenceEquals(known.Pid, record.Pid))
-                key = known.Key;
-            records[i] = new KeyValuePair<string, EntryRecord>(key, record);
-        }
+            records[i] = ReadRecordFields(reader, owners[reader.Read7BitEncodedInt()]);
         return records;
     }
 
@@ -294,10 +287,11 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         WriteRecordFields(writer, record);
     }
 
-    private EntryRecord ReadRecord(BinaryReader reader) => ReadRecordFields(reader, ReadOwner(reader), key: null);
+    private EntryRecord ReadRecord(BinaryReader reader) => ReadRecordFields(reader, ReadOwner(reader));
 
     private void WriteRecordFields(BinaryWriter writer, EntryRecord record)
     {
+        writer.Write(record.Key);
         WriteOwnedRef(writer, record.Pid, record.Owner.Address);
         WriteMetadata(writer, record.Metadata);
         writer.Write(record.RegisteredAtTicks);
@@ -306,29 +300,21 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     }
 
     /// <summary>
-    /// A record of <paramref name="key"/> that this node's view already holds (the same owner and
-    /// version: an owner writes a version once) gets the view's pid and metadata instead of copies:
-    /// DData gossip and snapshots mostly bring records the broadcasts already did.
+    /// A record this node's view already holds (the same owner and version: an owner writes a
+    /// version of a key once) is that very instance, not a copy: DData gossip and snapshots mostly
+    /// bring records the broadcasts already did, and the view and the replica then share them.
     /// </summary>
-    private EntryRecord ReadRecordFields(BinaryReader reader, UniqueAddress owner, string? key)
+    private EntryRecord ReadRecordFields(BinaryReader reader, UniqueAddress owner)
     {
+        var key = reader.ReadString();
         var path = ReadOwnedPath(reader);
         var metadata = ReadMetadata(reader);
         var registeredAt = reader.ReadInt64();
         var version = reader.ReadInt64();
         var removed = reader.ReadByte();
-        IActorRef pid;
-        if (key is not null && View is { } view && view.TryGet(key, out var known) &&
-            known.Version == version && known.Node.Equals(owner.Address))
-        {
-            pid = known.Pid;
-            metadata = known.Metadata as ImmutableDictionary<string, string> ?? metadata;
-        }
-        else
-        {
-            pid = Resolve(path, owner.Address);
-        }
-        return new EntryRecord(pid, owner, metadata, registeredAt, version,
+        if (View is { } view && view.TryGet(key, out var known) && known.Version == version && known.Owner.Equals(owner))
+            return known;
+        return new EntryRecord(key, Resolve(path, owner.Address), owner, metadata, registeredAt, version,
             removed == 0 ? null : (UnregisterReason)(removed - 1));
     }
 
