@@ -157,7 +157,7 @@ internal static class ScaleBenchmark
         var registry = node.Registry();
         var reads = registry.Buckets.Keys.Select(async key =>
             await registry.Replicator.Ask<IGetResponse>(Dsl.Get(key, ReadLocal.Instance), TimeSpan.FromSeconds(30)) is GetSuccess read
-                ? read.Get(key).Slices.Values.Sum(slice => slice.Records.Values.Count(record => record.IsLive))
+                ? read.Get(key).Slices.Values.Sum(slice => slice.Records.Count(record => record.IsLive))
                 : 0);
         return (await Task.WhenAll(reads)).Sum();
     }

@@ -35,12 +35,12 @@ public sealed class RegistryBucketSpecs
     public void A_newer_slice_of_an_owner_replaces_its_older_one_whole()
     {
         var owner = Owners[0];
-        var older = RegistryBucket.Empty.WithRecords(owner, Records(("x", 1), ("y", 2)));
-        var newer = older.WithRecords(owner, older.SliceOf(owner).Records.Remove("x"));
+        var older = RegistryBucket.Empty.Edit(owner, _ => Slice(("x", 1), ("y", 2)));
+        var newer = older.Edit(owner, slice => slice.Remove("x"));
 
         Assert.True(newer.SliceOf(owner).Version > older.SliceOf(owner).Version);
-        Assert.Equal(["y"], older.Merge(newer).SliceOf(owner).Records.Keys);
-        Assert.Equal(["y"], newer.Merge(older).SliceOf(owner).Records.Keys);
+        Assert.Equal(["y"], older.Merge(newer).SliceOf(owner).Records.Select(r => r.Key));
+        Assert.Equal(["y"], newer.Merge(older).SliceOf(owner).Records.Select(r => r.Key));
     }
 
     [Fact]
@@ -48,14 +48,14 @@ public sealed class RegistryBucketSpecs
     {
         var (gone, stays) = (Owners[0], Owners[1]);
         var stale = RegistryBucket.Empty
-            .WithRecords(gone, Records(("a", 1)))
-            .WithRecords(stays, Records(("b", 2)));
+            .Edit(gone, _ => Slice(("a", 1)))
+            .Edit(stays, _ => Slice(("b", 2)));
         var pruned = stale.WithoutOwners([gone]);
 
         foreach (var merged in new[] { pruned.Merge(stale), stale.Merge(pruned) })
         {
             Assert.False(merged.Slices.ContainsKey(gone));
-            Assert.Equal(["b"], merged.SliceOf(stays).Records.Keys);
+            Assert.Equal(["b"], merged.SliceOf(stays).Records.Select(r => r.Key));
             Assert.Contains(gone, merged.Removed);
         }
     }
@@ -64,7 +64,7 @@ public sealed class RegistryBucketSpecs
     public void The_replicators_pruning_drops_a_removed_owners_slice_and_its_mark()
     {
         var (gone, leader) = (Owners[0], Owners[1]);
-        var bucket = RegistryBucket.Empty.WithRecords(gone, Records(("a", 1))).WithRecords(leader, Records(("b", 2)));
+        var bucket = RegistryBucket.Empty.Edit(gone, _ => Slice(("a", 1))).Edit(leader, _ => Slice(("b", 2)));
 
         Assert.True(bucket.NeedPruningFrom(gone));
         Assert.Equal(new[] { gone, leader }.ToHashSet(), bucket.ModifiedByNodes.ToHashSet());
@@ -81,11 +81,11 @@ public sealed class RegistryBucketSpecs
     public void Pending_writes_change_only_the_writers_own_slice()
     {
         var (self, other) = (Owners[0], Owners[1]);
-        var bucket = RegistryBucket.Empty.WithRecords(other, Records(("k", 5)));
+        var bucket = RegistryBucket.Empty.Edit(other, _ => Slice(("k", 5)));
 
         var written = new RecordWrite(Record("k", self, 7)).ApplyTo(bucket, self);
         Assert.Same(bucket.SliceOf(other), written.SliceOf(other));
-        Assert.Equal(7, written.SliceOf(self).Records["k"].Version);
+        Assert.Equal(7, written.SliceOf(self).Find("k")!.Version);
 
         Assert.Same(written, new RecordWrite(Record("k", self, 6)).ApplyTo(written, self));
         var released = new ReleaseWrite("k").ApplyTo(written, self);
@@ -109,19 +109,18 @@ public sealed class RegistryBucketSpecs
             var version = random.Next(1, 4);
             var keys = Enumerable.Range(0, version).Select(i => ($"{owner.Uid}/{i}", (long)version));
             bucket = bucket.Merge(new RegistryBucket(
-                ImmutableDictionary<UniqueAddress, OwnerSlice>.Empty.Add(owner, new OwnerSlice(version, Records(keys.ToArray()))),
+                ImmutableDictionary<UniqueAddress, OwnerSlice>.Empty.Add(owner, new OwnerSlice(version, Slice(keys.ToArray()).Records)),
                 ImmutableHashSet<UniqueAddress>.Empty));
         }
         return random.Next(4) == 0 ? bucket.WithoutOwners([Owners[random.Next(Owners.Length)]]) : bucket;
     }
 
     private static string Content(RegistryBucket bucket) =>
-        string.Join(";", bucket.Slices.OrderBy(s => s.Key.Uid).Select(s => $"{s.Key.Uid}@{s.Value.Version}:{string.Join(",", s.Value.Records.Keys)}")) +
+        string.Join(";", bucket.Slices.OrderBy(s => s.Key.Uid).Select(s => $"{s.Key.Uid}@{s.Value.Version}:{string.Join(",", s.Value.Records.Select(r => r.Key))}")) +
         " removed " + string.Join(",", bucket.Removed.Select(o => o.Uid).Order());
 
-    private static ImmutableSortedDictionary<string, EntryRecord> Records(params (string Key, long Version)[] records) =>
-        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
-            records.Select(r => new KeyValuePair<string, EntryRecord>(r.Key, Record(r.Key, Owners[0], r.Version))));
+    private static OwnerSlice Slice(params (string Key, long Version)[] records) =>
+        OwnerSlice.Of(records.Max(r => r.Version), records.Select(r => Record(r.Key, Owners[0], r.Version)));
 
     private static EntryRecord Record(string key, UniqueAddress owner, long version) =>
         new(key, ActorRefs.Nobody, owner, ImmutableDictionary<string, string>.Empty, 1, version, null);

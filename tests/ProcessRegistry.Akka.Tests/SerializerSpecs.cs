@@ -61,8 +61,8 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
         var ofB = new[] { new EntryRecord("room/3", onB, ownerB, ImmutableDictionary<string, string>.Empty, 3, 12, null) };
         var bucket = new RegistryBucket(
             ImmutableDictionary.Create<UniqueAddress, OwnerSlice>(new HashReversed<UniqueAddress>())
-                .Add(ownerA, new OwnerSlice(20, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, ofA.Select(r => KeyValuePair.Create(r.Key, r)))))
-                .Add(ownerB, new OwnerSlice(21, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, ofB.Select(r => KeyValuePair.Create(r.Key, r))))),
+                .Add(ownerA, OwnerSlice.Of(20, ofA))
+                .Add(ownerB, OwnerSlice.Of(21, ofB)),
             ImmutableHashSet<UniqueAddress>.Empty);
 
         var read = (RegistryBucket)RoundTrip(a, b, bucket);
@@ -71,7 +71,7 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
         foreach (var (owner, slice) in bucket.Slices)
         {
             Assert.Equal(slice.Version, read.SliceOf(owner).Version);
-            foreach (var (expected, actual) in slice.Records.Values.Zip(read.SliceOf(owner).Records.Values))
+            foreach (var (expected, actual) in slice.Records.Zip(read.SliceOf(owner).Records))
                 AssertSameRecord(expected, actual, a, b);
         }
         // The replicator compares replicas by a digest of these bytes: the copy on b, whose

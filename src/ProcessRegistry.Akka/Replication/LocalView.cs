@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Akka.Actor;
+using System.Collections.Immutable;
 
 namespace ProcessRegistry.Akka.Replication;
 
@@ -6,23 +8,65 @@ namespace ProcessRegistry.Akka.Replication;
 /// This node's read replica: written only by the registry actor, read lock-free by any thread.
 /// It belongs to the extension, not the actor, so a restarted registry actor finds it intact.
 /// </summary>
+/// <remarks>
+/// An open-addressing table of the records themselves (linear probing), not a
+/// ConcurrentDictionary: one writer needs no locks, and a slot costs 8 bytes where a dictionary
+/// node costs 48, which matters when every node holds every entry. Readers see each slot change
+/// as one reference write; a removed key leaves a marker so probes for keys behind it go on;
+/// growing builds a new table and publishes it whole, so a reader sees the old table or the new.
+/// </remarks>
 internal sealed class LocalView
 {
-    // One writer, so one lock: more stripes only make writes and table growth slower.
-    private readonly ConcurrentDictionary<string, EntryRecord> _entries = new(concurrencyLevel: 1, capacity: 31, StringComparer.Ordinal);
+    private const double MaxLoad = 0.7;
 
-    // ConcurrentDictionary.Count takes every lock; the single writer keeps this instead.
+    // Keys are never empty (ValidateKey), but a reader checks the instance, not just the key.
+    private static readonly EntryRecord Removed = new(string.Empty, ActorRefs.Nobody, null!,
+        ImmutableDictionary<string, string>.Empty, 0, 0, UnregisterReason.Unregistered);
+
+    private EntryRecord?[] _slots = new EntryRecord?[32];
+    // Slots not null: records and removal markers (writer only).
+    private int _used;
     private int _count;
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<EntryRecord>> _waiters = new(StringComparer.Ordinal);
+    private int _waiterCount;
 
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>How many times the writer changed the view; for the writer, to tell whether anything changed since it last looked.</summary>
     public long Changes { get; private set; }
 
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<EntryRecord>> _waiters = new(StringComparer.Ordinal);
-    private int _waiterCount;
+    /// <summary>The records in the table as it is when enumeration starts.</summary>
+    public IEnumerable<EntryRecord> Entries
+    {
+        get
+        {
+            foreach (var slot in Volatile.Read(ref _slots))
+            {
+                if (slot is not null && !ReferenceEquals(slot, Removed))
+                    yield return slot;
+            }
+        }
+    }
 
-    public IEnumerable<EntryRecord> Entries => _entries.Values;
+    public bool TryGet(string key, out EntryRecord entry)
+    {
+        var slots = Volatile.Read(ref _slots);
+        var mask = slots.Length - 1;
+        // Bounded although a table always has free slots (MaxLoad): a reader must never spin.
+        for (int i = StringComparer.Ordinal.GetHashCode(key) & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
+        {
+            var slot = slots[i];
+            if (slot is null) break;
+            if (string.Equals(slot.Key, key, StringComparison.Ordinal) && !ReferenceEquals(slot, Removed))
+            {
+                entry = slot;
+                return true;
+            }
+        }
+        entry = null!;
+        return false;
+    }
 
     /// <summary>Completes when the key is in the view: at once, or when the writer next sets it.</summary>
     public Task<EntryRecord> WhenPresent(string key)
@@ -38,32 +82,91 @@ internal sealed class LocalView
         return waiter.Task;
     }
 
-    private void CompleteWaiter(string key, EntryRecord entry)
-    {
-        if (!_waiters.TryRemove(key, out var waiter)) return;
-        Interlocked.Decrement(ref _waiterCount);
-        waiter.TrySetResult(entry);
-    }
-
-    public bool TryGet(string key, out EntryRecord entry) => _entries.TryGetValue(key, out entry!);
-
     public void Set(EntryRecord entry)
     {
         Changes++;
-        if (_entries.TryAdd(entry.Key, entry))
-            Interlocked.Increment(ref _count);
+        var index = IndexOf(entry.Key, out var free);
+        if (index >= 0)
+        {
+            Volatile.Write(ref _slots[index], entry);
+        }
         else
-            _entries[entry.Key] = entry;
+        {
+            if (_slots[free] is null)
+            {
+                if (_used + 1 > _slots.Length * MaxLoad)
+                {
+                    Rebuild();
+                    IndexOf(entry.Key, out free);
+                }
+                _used++;
+            }
+            Volatile.Write(ref _slots[free], entry);
+            Volatile.Write(ref _count, _count + 1);
+        }
         if (Volatile.Read(ref _waiterCount) > 0)
             CompleteWaiter(entry.Key, entry);
     }
 
     public bool TryRemove(string key, out EntryRecord entry)
     {
-        if (!_entries.TryRemove(key, out entry!))
+        var index = IndexOf(key, out _);
+        if (index < 0)
+        {
+            entry = null!;
             return false;
+        }
+        entry = _slots[index]!;
+        Volatile.Write(ref _slots[index], Removed);
+        Volatile.Write(ref _count, _count - 1);
         Changes++;
-        Interlocked.Decrement(ref _count);
         return true;
+    }
+
+    /// <summary>The key's slot, or -1 with <paramref name="free"/> the slot a new record of it would take.</summary>
+    private int IndexOf(string key, out int free)
+    {
+        var mask = _slots.Length - 1;
+        free = -1;
+        for (var i = StringComparer.Ordinal.GetHashCode(key) & mask; ; i = (i + 1) & mask)
+        {
+            var slot = _slots[i];
+            if (slot is null)
+            {
+                if (free < 0) free = i;
+                return -1;
+            }
+            if (ReferenceEquals(slot, Removed))
+            {
+                if (free < 0) free = i;
+            }
+            else if (string.Equals(slot.Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+    }
+
+    /// <summary>A new table without removal markers, twice as large when the records alone would fill half of this one.</summary>
+    private void Rebuild()
+    {
+        var length = _count + 1 > _slots.Length * MaxLoad / 2 ? _slots.Length * 2 : _slots.Length;
+        var slots = new EntryRecord?[length];
+        var mask = length - 1;
+        foreach (var record in Entries)
+        {
+            var i = StringComparer.Ordinal.GetHashCode(record.Key) & mask;
+            while (slots[i] is not null) i = (i + 1) & mask;
+            slots[i] = record;
+        }
+        _used = _count;
+        Volatile.Write(ref _slots, slots);
+    }
+
+    private void CompleteWaiter(string key, EntryRecord entry)
+    {
+        if (!_waiters.TryRemove(key, out var waiter)) return;
+        Interlocked.Decrement(ref _waiterCount);
+        waiter.TrySetResult(entry);
     }
 }

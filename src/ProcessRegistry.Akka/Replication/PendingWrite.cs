@@ -18,25 +18,15 @@ internal abstract record PendingWrite
 /// </summary>
 internal sealed record RecordWrite(EntryRecord Record) : PendingWrite
 {
-    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self)
-    {
-        var records = data.SliceOf(self).Records;
-        return records.TryGetValue(Record.Key, out var current) && current.Version >= Record.Version
-            ? data
-            : data.WithRecords(self, records.SetItem(Record.Key, Record));
-    }
+    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) =>
+        data.Edit(self, slice => slice.Find(Record.Key) is { } current && current.Version >= Record.Version ? slice : slice.Put(Record));
 }
 
 /// <summary>Erase a tombstone that has told every replica what it had to.</summary>
 internal sealed record EraseWrite(string Key, long Version) : PendingWrite
 {
-    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self)
-    {
-        var records = data.SliceOf(self).Records;
-        return records.TryGetValue(Key, out var current) && !current.IsLive && current.Version == Version
-            ? data.WithRecords(self, records.Remove(Key))
-            : data;
-    }
+    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) =>
+        data.Edit(self, slice => slice.Find(Key) is { IsLive: false } current && current.Version == Version ? slice.Remove(Key) : slice);
 }
 
 /// <summary>
@@ -45,8 +35,7 @@ internal sealed record EraseWrite(string Key, long Version) : PendingWrite
 /// </summary>
 internal sealed record ReleaseWrite(string Key) : PendingWrite
 {
-    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) =>
-        data.WithRecords(self, data.SliceOf(self).Records.Remove(Key));
+    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) => data.Edit(self, slice => slice.Remove(Key));
 }
 
 /// <summary>Drop the slices of removed members.</summary>

@@ -444,16 +444,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         {
             var before = previous?.Slices.GetValueOrDefault(owner);
             if (ReferenceEquals(slice, before)) continue;
-            foreach (var (key, record) in slice.Records)
+            foreach (var record in slice.Records)
             {
-                if (before is not null && before.Records.TryGetValue(key, out var seen) && ReferenceEquals(seen, record)) continue;
+                if (before is not null && ReferenceEquals(before.Find(record.Key), record)) continue;
                 Merge(record);
             }
             if (before is not null)
-                RemoveVanished(before.Records.Values.Where(record => !slice.Records.ContainsKey(record.Key)));
+                RemoveVanished(before.Records.Where(record => slice.Find(record.Key) is null));
         }
         if (previous is not null)
-            RemoveVanished(previous.Slices.Where(pair => !data.Slices.ContainsKey(pair.Key)).SelectMany(pair => pair.Value.Records.Values));
+            RemoveVanished(previous.Slices.Where(pair => !data.Slices.ContainsKey(pair.Key)).SelectMany(pair => pair.Value.Records));
     }
 
     /// <summary>

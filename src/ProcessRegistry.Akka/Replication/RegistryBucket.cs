@@ -35,11 +35,11 @@ internal sealed class RegistryBucket : IReplicatedData<RegistryBucket>, IRemoved
 
     public OwnerSlice SliceOf(UniqueAddress owner) => Slices.GetValueOrDefault(owner) ?? OwnerSlice.Empty;
 
-    /// <summary>This bucket with <paramref name="owner"/>'s slice replaced by one holding <paramref name="records"/>.</summary>
-    public RegistryBucket WithRecords(UniqueAddress owner, ImmutableSortedDictionary<string, EntryRecord> records)
+    /// <summary>This bucket with <paramref name="owner"/>'s slice edited.</summary>
+    public RegistryBucket Edit(UniqueAddress owner, Func<OwnerSlice, OwnerSlice> edit)
     {
         var slice = SliceOf(owner);
-        var next = slice.With(records);
+        var next = edit(slice);
         return ReferenceEquals(next, slice) ? this : new RegistryBucket(Slices.SetItem(owner, next), Removed);
     }
 

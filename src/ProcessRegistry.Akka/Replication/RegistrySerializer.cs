@@ -210,7 +210,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     {
         var slices = bucket.Slices.OrderBy(pair => pair.Key, Comparer<UniqueAddress>.Default).ToList();
         var owners = WriteOwnerTable(writer, slices
-            .SelectMany(pair => pair.Value.Records.Values.Select(record => record.Owner).Prepend(pair.Key))
+            .SelectMany(pair => pair.Value.Records.Select(record => record.Owner).Prepend(pair.Key))
             .Concat(bucket.Removed)
             .Distinct()
             .Order(Comparer<UniqueAddress>.Default));
@@ -222,7 +222,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         {
             writer.Write7BitEncodedInt(owners[owner]);
             writer.Write(slice.Version);
-            WriteRecordList(writer, slice.Records.Values.ToList(), owners);
+            WriteRecordList(writer, slice.Records, owners);
         }
     }
 
@@ -237,8 +237,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         {
             var owner = owners[reader.Read7BitEncodedInt()];
             var version = reader.ReadInt64();
-            var records = ReadRecordList(reader, owners).Select(record => KeyValuePair.Create(record.Key, record));
-            slices[owner] = new OwnerSlice(version, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, records));
+            slices[owner] = OwnerSlice.Of(version, ReadRecordList(reader, owners));
         }
         return new RegistryBucket(slices.ToImmutable(), removed.ToImmutable());
     }
