@@ -87,7 +87,7 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
         await a.Registry().Register("shared/key", pid);
         await AwaitConditionAsync(() => Task.FromResult(b.Registry().View.TryGet("shared/key", out _)), Patience);
         b.Registry().View.TryGet("shared/key", out var held);
-        var sent = held with { Key = new string("shared/key"), Pid = pid };
+        var sent = new EntryRecord(new string(held.Key), pid, held.Owner, held.Metadata, held.RegisteredAtTicks, held.Version, null);
 
         var read = (RecordsChanged)RoundTrip(a, b, new RecordsChanged([sent]));
         Assert.Same(held, read.Records[0]);

@@ -20,6 +20,12 @@ internal sealed record EntryRecord(
     long Version,
     UnregisterReason? RemovedBecause)
 {
+    /// <summary>
+    /// The key's ordinal hash, kept so the view can pass over other keys' records without reading
+    /// their keys. A record never gets another key through <c>with</c>: make a new record instead.
+    /// </summary>
+    public int KeyHash { get; } = StringComparer.Ordinal.GetHashCode(Key);
+
     public bool IsLive => RemovedBecause is null;
 
     public RegistryEntry ToEntry() =>

@@ -53,12 +53,13 @@ internal sealed class LocalView
     {
         var slots = Volatile.Read(ref _slots);
         var mask = slots.Length - 1;
+        var hash = StringComparer.Ordinal.GetHashCode(key);
         // Bounded although a table always has free slots (MaxLoad): a reader must never spin.
-        for (int i = StringComparer.Ordinal.GetHashCode(key) & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
+        for (int i = hash & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
         {
             var slot = slots[i];
             if (slot is null) break;
-            if (string.Equals(slot.Key, key, StringComparison.Ordinal) && !ReferenceEquals(slot, Removed))
+            if (slot.KeyHash == hash && string.Equals(slot.Key, key, StringComparison.Ordinal) && !ReferenceEquals(slot, Removed))
             {
                 entry = slot;
                 return true;
@@ -127,8 +128,9 @@ internal sealed class LocalView
     private int IndexOf(string key, out int free)
     {
         var mask = _slots.Length - 1;
+        var hash = StringComparer.Ordinal.GetHashCode(key);
         free = -1;
-        for (var i = StringComparer.Ordinal.GetHashCode(key) & mask; ; i = (i + 1) & mask)
+        for (var i = hash & mask; ; i = (i + 1) & mask)
         {
             var slot = _slots[i];
             if (slot is null)
@@ -140,7 +142,7 @@ internal sealed class LocalView
             {
                 if (free < 0) free = i;
             }
-            else if (string.Equals(slot.Key, key, StringComparison.Ordinal))
+            else if (slot.KeyHash == hash && string.Equals(slot.Key, key, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -155,7 +157,7 @@ internal sealed class LocalView
         var mask = length - 1;
         foreach (var record in Entries)
         {
-            var i = StringComparer.Ordinal.GetHashCode(record.Key) & mask;
+            var i = record.KeyHash & mask;
             while (slots[i] is not null) i = (i + 1) & mask;
             slots[i] = record;
         }
