@@ -302,9 +302,6 @@ public sealed class ProcessRegistry : IExtension
         _system.EventStream.Unsubscribe(subscriber, typeof(RegistryEvent));
     }
 
-    internal Task<RegistryEntry> RegisterForced(string key, IActorRef pid) =>
-        Ask(new RegisterCommand(key, pid, ImmutableDictionary<string, string>.Empty, Force: true), ToEntry);
-
     private async Task<T> Ask<T>(object command, Func<object, T> interpret)
     {
         var reply = await RegistryActor.Ask<object>(command, Settings.AskTimeout).ConfigureAwait(false);

@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using ProcessRegistry.Akka.Replication;
 
 namespace ProcessRegistry.Akka.Spawning;
 
@@ -9,7 +11,12 @@ namespace ProcessRegistry.Akka.Spawning;
 /// answers every request with the child's ref. It lives exactly as long as its process: when the
 /// child stops, the host passivates, and the owner's watch removes the entry.
 /// </summary>
-internal sealed class SpawnHost : ReceiveActor, IWithStash
+/// <remarks>
+/// The host registers by telling its node's registry actor and taking the answer as a message,
+/// not through an Ask: spawning is bound by CPU, and an Ask costs a temporary actor, a timer
+/// and a task per process.
+/// </remarks>
+internal sealed class SpawnHost : ReceiveActor, IWithStash, IWithTimers
 {
     private IActorRef? _process;
 
@@ -21,6 +28,8 @@ internal sealed class SpawnHost : ReceiveActor, IWithStash
 
     public IStash Stash { get; set; } = null!;
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props() => global::Akka.Actor.Props.Create<SpawnHost>();
 
     private void Spawn(SpawnRequest request)
@@ -31,26 +40,38 @@ internal sealed class SpawnHost : ReceiveActor, IWithStash
             return;
         }
         var process = Context.Watch(Context.ActorOf(request.Props, "process"));
-        Context.System.Registry().RegisterForced(request.Key, process).PipeTo(
-            Self,
-            success: _ => new Registered(process),
-            failure: ex => new Status.Failure(ex));
+        var registry = ProcessRegistry.Get(Context.System);
+        // Force: sharding guarantees this is the key's only host, so a holder left over from a
+        // crashed node must give way.
+        registry.RegistryActor.Tell(new RegisterCommand(request.Key, process, ImmutableDictionary<string, string>.Empty, Force: true));
+        Timers.StartSingleTimer(nameof(RegistrationTimedOut), RegistrationTimedOut.Instance, registry.Settings.AskTimeout);
         var requester = Sender;
+
+        void Fail(Exception cause)
+        {
+            Context.GetLogger().Error(cause, "Could not register the process for key [{0}].", request.Key);
+            requester.Tell(new Status.Failure(cause));
+            Context.Stop(process);
+            UnbecomeStacked();
+        }
+
         BecomeStacked(message =>
         {
             switch (message)
             {
-                case Registered registered:
-                    _process = registered.Process;
-                    requester.Tell(new SpawnReply(request.Key, registered.Process));
+                case RegisterAccepted:
+                    Timers.Cancel(nameof(RegistrationTimedOut));
+                    _process = process;
+                    requester.Tell(new SpawnReply(request.Key, process));
                     UnbecomeStacked();
                     Stash.UnstashAll();
                     return true;
-                case Status.Failure failure:
-                    Context.GetLogger().Error(failure.Cause, "Could not register the process for key [{0}].", request.Key);
-                    requester.Tell(failure);
-                    Context.Stop(process);
-                    UnbecomeStacked();
+                case RegisterRejected rejected:
+                    Timers.Cancel(nameof(RegistrationTimedOut));
+                    Fail(new ArgumentException(rejected.Reason));
+                    return true;
+                case RegistrationTimedOut:
+                    Fail(new TimeoutException($"The registry did not register the process for key '{request.Key}' within {registry.Settings.AskTimeout}."));
                     return true;
                 default:
                     Stash.Stash();
@@ -74,7 +95,10 @@ internal sealed class SpawnHost : ReceiveActor, IWithStash
         });
     }
 
-    private sealed record Registered(IActorRef Process);
+    private sealed class RegistrationTimedOut
+    {
+        public static readonly RegistrationTimedOut Instance = new();
+    }
 
     private sealed class StopHost
     {
