@@ -21,7 +21,7 @@ internal static class ScaleBenchmark
 
     public static async Task<Result> Run(int keys)
     {
-        // Sized by the rule in reference.conf: about 500 entries (20 KB) per bucket at this size.
+        // Sized by the rule in reference.conf: about 500 entries (25 KB) per bucket at this size.
         var buckets = Math.Max(512, (int)BitOperations.RoundUpToPowerOf2((uint)(keys / 500)));
         await using var cluster = await LoopbackCluster.Start(3, $"akka.cluster.process-registry.distributed-key-count = {buckets}");
         var nodes = cluster.Nodes;

@@ -26,10 +26,22 @@ internal sealed record EntryRecord(
     /// </summary>
     public int KeyHash { get; } = StringComparer.Ordinal.GetHashCode(Key);
 
-    public bool IsLive => RemovedBecause is null;
+    // A byte, not a nullable enum (8 bytes): with the key hash it keeps a record at 72 bytes, and
+    // every node holds one record per entry.
+    private readonly byte _removedBecause = Encode(RemovedBecause);
+
+    public UnregisterReason? RemovedBecause
+    {
+        get => _removedBecause == 0 ? null : (UnregisterReason)(_removedBecause - 1);
+        init => _removedBecause = Encode(value);
+    }
+
+    public bool IsLive => _removedBecause == 0;
 
     public RegistryEntry ToEntry() =>
         new(Key, Pid, Owner.Address, Metadata, new DateTimeOffset(RegisteredAtTicks, TimeSpan.Zero)) { Version = Version };
+
+    private static byte Encode(UnregisterReason? reason) => reason is { } removed ? (byte)(removed + 1) : (byte)0;
 
     public EntryRecord AsTombstone(UnregisterReason reason, long version) =>
         this with { RemovedBecause = reason, Version = version, Metadata = ImmutableDictionary<string, string>.Empty };
