@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Akka.Actor;
 using System.Collections.Immutable;
+using Akka.Actor;
 
 namespace ProcessRegistry.Akka.Replication;
 
