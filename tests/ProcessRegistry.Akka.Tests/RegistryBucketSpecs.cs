@@ -120,7 +120,7 @@ public sealed class RegistryBucketSpecs
         " removed " + string.Join(",", bucket.Removed.Select(o => o.Uid).Order());
 
     private static OwnerSlice Slice(params (string Key, long Version)[] records) =>
-        OwnerSlice.Of(records.Max(r => r.Version), records.Select(r => Record(r.Key, Owners[0], r.Version)));
+        OwnerSlice.Of(records.Max(r => r.Version), records.Select(r => Record(r.Key, Owners[0], r.Version)).ToArray());
 
     private static EntryRecord Record(string key, UniqueAddress owner, long version) =>
         new(key, ActorRefs.Nobody, owner, ImmutableDictionary<string, string>.Empty, 1, version, null);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace ProcessRegistry.Akka.Replication;
 
@@ -26,9 +27,20 @@ internal sealed class OwnerSlice
     /// <summary>Sorted by key, ordinal.</summary>
     public ImmutableArray<EntryRecord> Records { get; }
 
-    /// <summary>A slice of records in any order; a key appears once.</summary>
-    public static OwnerSlice Of(long version, IEnumerable<EntryRecord> records) =>
-        new(version, records.OrderBy(record => record.Key, StringComparer.Ordinal).ToImmutableArray());
+    /// <summary>A slice of records in any order (sorted here unless they already are); a key appears once.</summary>
+    public static OwnerSlice Of(long version, EntryRecord[] records)
+    {
+        for (var i = 1; i < records.Length; i++)
+        {
+            if (string.CompareOrdinal(records[i - 1].Key, records[i].Key) > 0)
+            {
+                Array.Sort(records, (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                break;
+            }
+        }
+        // The array is this slice's from here on: no copy.
+        return new OwnerSlice(version, ImmutableCollectionsMarshal.AsImmutableArray(records));
+    }
 
     public EntryRecord? Find(string key)
     {

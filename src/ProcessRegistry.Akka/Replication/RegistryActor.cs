@@ -171,7 +171,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Track(command.Pid, command.Key);
         Write(record);
         _metrics.Registered();
-        Sender.Tell(new RegisterAccepted(command.Key, record));
+        Sender.Tell(new RegisterAccepted(record));
     }
 
     private void HandleUnregister(UnregisterCommand command)
@@ -213,7 +213,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _owned[command.Key] = updated;
         Write(updated);
         _metrics.Registered();
-        Sender.Tell(new RegisterAccepted(command.Key, updated));
+        Sender.Tell(new RegisterAccepted(updated));
     }
 
     /// <summary>The owner writes; its answer carries the record, which this node applies before

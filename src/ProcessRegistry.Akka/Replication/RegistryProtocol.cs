@@ -18,7 +18,8 @@ internal abstract record RegisterReply;
 
 internal sealed record NotRegistered(string Key) : RegisterReply;
 
-internal sealed record RegisterAccepted(string Key, EntryRecord Record) : RegisterReply;
+/// <summary>The owner's record of the registration; it carries its key.</summary>
+internal sealed record RegisterAccepted(EntryRecord Record) : RegisterReply;
 
 internal sealed record RegisterTaken(string Key, IActorRef Holder) : RegisterReply;
 

@@ -88,7 +88,6 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     if (command.Pid is not null) WriteRef(writer, command.Pid);
                     break;
                 case RegisterAccepted accepted:
-                    writer.Write(accepted.Key);
                     WriteRecord(writer, accepted.Record);
                     break;
                 case RegisterTaken taken:
@@ -160,7 +159,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             EntryRecordManifest => ReadRecord(reader),
             RegisterManifest => new RegisterCommand(reader.ReadString(), ReadRef(reader), ReadMetadata(reader), reader.ReadBoolean()),
             UnregisterManifest => new UnregisterCommand(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
-            AcceptedManifest => new RegisterAccepted(reader.ReadString(), ReadRecord(reader)),
+            AcceptedManifest => new RegisterAccepted(ReadRecord(reader)),
             TakenManifest => new RegisterTaken(reader.ReadString(), ReadRef(reader)),
             RejectedManifest => new RegisterRejected(reader.ReadString()),
             UnregisterReplyManifest => new UnregisterReply(reader.ReadBoolean(), reader.ReadString(), reader.ReadBoolean() ? ReadRecord(reader) : null),
