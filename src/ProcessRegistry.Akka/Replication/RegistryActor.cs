@@ -117,6 +117,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         // Writes still waiting for a sync tick or a broadcast died with the old instance; the
         // sync queue gets them again here, and the peers get them in the snapshot each one is
         // sent when this instance meets it (MemberUp from the initial cluster state).
+        HoldEveryBucket();
         foreach (var entry in _view.Entries)
         {
             if (IsLocal(entry.Pid))
@@ -134,6 +135,19 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    /// <summary>
+    /// Puts every bucket in the local replica, empty if nobody wrote it yet. A replicator that
+    /// lacks a key gets it only by asking a peer, which answers with at most max-delta-elements
+    /// keys of a chunk in hash order, so a key that sorts late is never sent, however often it is
+    /// asked for (a bucket relayed through a third node never arrived). With every key on every
+    /// replica, gossip compares digests and sends what differs, until nothing does.
+    /// </summary>
+    private void HoldEveryBucket()
+    {
+        foreach (var key in _buckets.Keys)
+            _replicator.Tell(Dsl.Update(key, RegistryBucket.Empty, WriteLocal.Instance, data => data));
+    }
 
     // ---- commands --------------------------------------------------------------------------
 
