@@ -9,10 +9,9 @@ namespace ProcessRegistry.Akka.Tests;
 public sealed class PartitionSpecs(ITestOutputHelper output) : ClusterSpec(output)
 {
     /// <summary>
-    /// What crosses a partial cut goes through A's DData replica, and a replicator compares only a
-    /// slice of its buckets per gossip tick with one random peer (6.4 s for all 512 buckets, and
-    /// half the peers are across the cut; two hops here): this is the slow backstop path, so it
-    /// gets a longer wait.
+    /// What crosses a partial cut goes through A's replica: once the failure detector (10 s of
+    /// silence here) marks a member unreachable, every node compares all its buckets with its
+    /// peers each second; before that only DData gossip, a few buckets per tick, carries them.
     /// </summary>
     private static readonly TimeSpan RelayPatience = TimeSpan.FromSeconds(120);
 
@@ -57,8 +56,8 @@ public sealed class PartitionSpecs(ITestOutputHelper output) : ClusterSpec(outpu
     /// Hundreds of buckets must cross the relay, not a lucky few. A replicator that lacks a key
     /// only gets it by asking, and Akka's replicator answers with at most max-delta-elements keys
     /// of that key's chunk, in hash order: a key that sorts late is never sent, however often it
-    /// is asked for. So every replica holds every bucket from the start, and gossip only ever
-    /// compares digests.
+    /// is asked for. So every replica holds every bucket from the start, and while a member is
+    /// unreachable the nodes compare every bucket, not DData's few per gossip tick.
     /// </summary>
     [Fact]
     public async Task Records_in_every_bucket_cross_a_partial_split_through_the_one_node_that_sees_both_sides()

@@ -98,6 +98,25 @@ public sealed class RegistryBucketSpecs
         Assert.Empty(new EraseWrite("k", 9).ApplyTo(removed, self).SliceOf(self).Records);
     }
 
+    [Fact]
+    public void Replicas_holding_the_same_bucket_have_one_fingerprint_and_any_difference_changes_it()
+    {
+        var random = new Random(1123);
+        for (var round = 0; round < 300; round++)
+        {
+            var (a, b) = (RandomReplica(random), RandomReplica(random));
+            Assert.Equal(BucketFingerprint.Of(a.Merge(b)), BucketFingerprint.Of(b.Merge(a)));
+            Assert.Equal(Content(a) == Content(b), BucketFingerprint.Of(a) == BucketFingerprint.Of(b));
+        }
+        Assert.Equal(BucketFingerprint.Of(null), BucketFingerprint.Of(RegistryBucket.Empty));
+
+        var bucket = RegistryBucket.Empty.Edit(Owners[0], _ => Slice(("a", 1))).Edit(Owners[1], _ => Slice(("b", 2)));
+        var advanced = bucket.Edit(Owners[1], slice => slice.Put(Record("c", Owners[1], 3)));
+        Assert.NotEqual(BucketFingerprint.Of(bucket), BucketFingerprint.Of(advanced));
+        Assert.NotEqual(BucketFingerprint.Of(bucket), BucketFingerprint.Of(bucket.WithoutOwners([Owners[1]])));
+        Assert.NotEqual(BucketFingerprint.Of(bucket.WithoutOwners([Owners[0]])), BucketFingerprint.Of(bucket.WithoutOwners([Owners[1]])));
+    }
+
     /// <summary>A replica that saw some owners' slices at some versions, and maybe some removals.</summary>
     private static RegistryBucket RandomReplica(Random random)
     {

@@ -77,6 +77,13 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
         // The replicator compares replicas by a digest of these bytes: the copy on b, whose
         // dictionaries hash and order differently, must write exactly what a wrote.
         Assert.Equal(Bytes(a, bucket), Bytes(b, read));
+        Assert.Equal(BucketFingerprint.Of(bucket), BucketFingerprint.Of(read));
+
+        var copy = (BucketCopy)RoundTrip(a, b, new BucketCopy(7, bucket, Answer: true));
+        Assert.Equal((7, true), (copy.Bucket, copy.Answer));
+        Assert.Equal(Bytes(a, bucket), Bytes(b, copy.Data));
+        long[] fingerprints = [BucketFingerprint.Of(bucket), 0, long.MinValue];
+        Assert.Equal(fingerprints, ((BucketFingerprints)RoundTrip(a, b, new BucketFingerprints(fingerprints))).Fingerprints);
     }
 
     [Fact]

@@ -43,6 +43,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<UniqueAddress, HashSet<string>> _incomingSnapshots = new();
     private readonly Queue<(string Key, long Version, DateTime Due)> _tombstones = new();
     private readonly HashSet<UniqueAddress> _removedOwners = new();
+    // Members some node cannot reach (the cluster's reachability is everyone's observations).
+    private readonly HashSet<Address> _unreachable = new();
     private bool _broadcastScheduled;
     private DateTime _lastBroadcast = DateTime.MinValue;
 
@@ -78,7 +80,14 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Receive<OwnerReplied>(HandleOwnerReply);
         Receive<Broadcast>(_ => SendBroadcast());
         Receive<SyncTick>(_ => SyncToReplicatedData());
-        Receive<ReconcileTick>(_ => ReadReplicatedData());
+        Receive<ReconcileTick>(_ =>
+        {
+            ReadReplicatedData();
+            if (_unreachable.Count > 0)
+                SendFingerprints();
+        });
+        Receive<BucketFingerprints>(CompareBuckets);
+        Receive<BucketCopy>(MergeBucketCopy);
         Receive<AntiEntropyTick>(_ => SendDigests());
         Receive<OwnerDigest>(CompareDigest);
         Receive<SnapshotRequest>(_ => SendSnapshot(Sender));
@@ -90,9 +99,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberWeaklyUp>(up => AddPeer(up.Member));
         Receive<ClusterEvent.ReachableMember>(reachable =>
         {
+            _unreachable.Remove(reachable.Member.Address);
             if (_peers.TryGetValue(reachable.Member.Address, out var peer))
                 SendSnapshot(peer);
         });
+        Receive<ClusterEvent.UnreachableMember>(unreachable => _unreachable.Add(unreachable.Member.Address));
         Receive<ClusterEvent.MemberRemoved>(removed => HandleMemberRemoved(removed.Member));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<PruneTick>(_ => SweepRemovedOwners());
@@ -125,7 +136,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         }
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberWeaklyUp), typeof(ClusterEvent.MemberRemoved),
-            typeof(ClusterEvent.ReachableMember));
+            typeof(ClusterEvent.ReachableMember), typeof(ClusterEvent.UnreachableMember));
         Timers.StartPeriodicTimer(nameof(SyncTick), SyncTick.Instance, _settings.SyncInterval);
         Timers.StartPeriodicTimer(nameof(PruneTick), PruneTick.Instance, _settings.PruneInterval);
         Timers.StartPeriodicTimer(nameof(ReconcileTick), ReconcileTick.Instance, _settings.ReconcileInterval);
@@ -437,6 +448,37 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             _replicator.Tell(Dsl.Get(key, ReadLocal.Instance));
     }
 
+    private void SendFingerprints()
+    {
+        var fingerprints = new BucketFingerprints(_lastRead.Select(BucketFingerprint.Of).ToArray());
+        foreach (var peer in _peers.Values)
+            peer.Tell(fingerprints);
+    }
+
+    /// <summary>Sends the peer this replica's copy of every bucket whose fingerprint differs from the peer's.</summary>
+    private void CompareBuckets(BucketFingerprints theirs)
+    {
+        // Another distributed-key-count: that node's buckets are not these.
+        if (theirs.Fingerprints.Length != _lastRead.Length) return;
+        for (var bucket = 0; bucket < _lastRead.Length; bucket++)
+        {
+            if (BucketFingerprint.Of(_lastRead[bucket]) != theirs.Fingerprints[bucket])
+                Sender.Tell(new BucketCopy(bucket, _lastRead[bucket] ?? RegistryBucket.Empty, Answer: true));
+        }
+    }
+
+    /// <summary>
+    /// Merges a peer's copy of a bucket into this replica, through the replicator, which also
+    /// drops what its pruning already removed; the next read brings the result into the view.
+    /// </summary>
+    private void MergeBucketCopy(BucketCopy copy)
+    {
+        if (copy.Bucket >= _lastRead.Length) return;
+        _replicator.Tell(Dsl.Update(_buckets.Keys[copy.Bucket], RegistryBucket.Empty, WriteLocal.Instance, data => data.Merge(copy.Data)));
+        if (copy.Answer)
+            Sender.Tell(new BucketCopy(copy.Bucket, (_lastRead[copy.Bucket] ?? RegistryBucket.Empty).Merge(copy.Data), Answer: false));
+    }
+
     private void HandleRead(GetSuccess read)
     {
         if (!_buckets.TryIndexOf(read.Key, out var bucket)) return;
@@ -623,6 +665,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private void HandleMemberRemoved(Member member)
     {
         _peers.Remove(member.Address);
+        _unreachable.Remove(member.Address);
         _lastDigests.Remove(member.UniqueAddress);
         _matched.Remove(member.UniqueAddress);
         _removedOwners.Add(member.UniqueAddress);

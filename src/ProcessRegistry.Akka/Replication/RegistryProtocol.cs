@@ -55,3 +55,17 @@ internal sealed record SnapshotRequest
 {
     public static readonly SnapshotRequest Instance = new();
 }
+
+/// <summary>
+/// The sender's <see cref="BucketFingerprint"/> of every bucket, sent to every peer while some
+/// member is unreachable. DData gossip compares a few buckets per tick with one random peer; a
+/// partial cut (B and C cannot hear each other, A hears both) leaves DData as the only way
+/// between B and C, and this compares them all each reconcile interval instead.
+/// </summary>
+internal sealed record BucketFingerprints(long[] Fingerprints);
+
+/// <summary>
+/// A replica's copy of one bucket, sent where fingerprints differ; the receiver merges it into
+/// its own replica and, when <paramref name="Answer"/>, sends the merged bucket back.
+/// </summary>
+internal sealed record BucketCopy(int Bucket, RegistryBucket Data, bool Answer);

@@ -31,6 +31,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string OwnerDigestManifest = "D";
     private const string SnapshotRequestManifest = "Q";
     private const string BucketManifest = "B";
+    private const string FingerprintsManifest = "F";
+    private const string BucketCopyManifest = "K";
 
     private readonly OwnerCache _owners = new();
     private readonly ParentPathCache _parents = new();
@@ -63,6 +65,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         OwnerDigest => OwnerDigestManifest,
         SnapshotRequest => SnapshotRequestManifest,
         RegistryBucket => BucketManifest,
+        BucketFingerprints => FingerprintsManifest,
+        BucketCopy => BucketCopyManifest,
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
     };
 
@@ -139,6 +143,16 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                 case RegistryBucket bucket:
                     WriteBucket(writer, bucket);
                     break;
+                case BucketFingerprints fingerprints:
+                    writer.Write7BitEncodedInt(fingerprints.Fingerprints.Length);
+                    foreach (var fingerprint in fingerprints.Fingerprints)
+                        writer.Write(fingerprint);
+                    break;
+                case BucketCopy copy:
+                    writer.Write7BitEncodedInt(copy.Bucket);
+                    writer.Write(copy.Answer);
+                    WriteBucket(writer, copy.Data);
+                    break;
                 case SpawnReply reply:
                     writer.Write(reply.Key);
                     writer.Write(reply.Pid is not null);
@@ -172,8 +186,18 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             OwnerDigestManifest => new OwnerDigest(ReadOwner(reader), reader.ReadInt32(), reader.ReadInt64()),
             SnapshotRequestManifest => SnapshotRequest.Instance,
             BucketManifest => ReadBucket(reader),
+            FingerprintsManifest => new BucketFingerprints(ReadFingerprints(reader)),
+            BucketCopyManifest => new BucketCopy(reader.Read7BitEncodedInt(), Answer: reader.ReadBoolean(), Data: ReadBucket(reader)),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
         };
+    }
+
+    private static long[] ReadFingerprints(BinaryReader reader)
+    {
+        var fingerprints = new long[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < fingerprints.Length; i++)
+            fingerprints[i] = reader.ReadInt64();
+        return fingerprints;
     }
 
     private static UpdateMetadataCommand ReadUpdateMetadata(BinaryReader reader)
