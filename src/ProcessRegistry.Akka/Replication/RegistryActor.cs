@@ -19,6 +19,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 {
     /// <summary>Broadcast messages stay far below akka.remote's default 128000-byte frame.</summary>
     private const int BroadcastBytesPerMessage = 64 * 1024;
+    // Bounds what one comparison ships (each copy is a whole bucket); the rest goes next interval.
+    private const int BucketCopiesPerComparison = 64;
 
     private readonly ProcessRegistrySettings _settings;
     private readonly LocalView _view;
@@ -45,6 +47,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly HashSet<UniqueAddress> _removedOwners = new();
     // Members some node cannot reach (the cluster's reachability is everyone's observations).
     private readonly HashSet<Address> _unreachable = new();
+    private readonly Dictionary<Address, long[]> _peerFingerprints = new();
     private bool _broadcastScheduled;
     private DateTime _lastBroadcast = DateTime.MinValue;
 
@@ -455,15 +458,27 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             peer.Tell(fingerprints);
     }
 
-    /// <summary>Sends the peer this replica's copy of every bucket whose fingerprint differs from the peer's.</summary>
+    /// <summary>
+    /// Sends the peer this replica's copy of each bucket whose fingerprint differs from the peer's,
+    /// where the peer's did not change since its previous comparison: a bucket still being written
+    /// differs only by what is already on its way, and shipping it every interval would cost what
+    /// a faster DData gossip costs.
+    /// </summary>
     private void CompareBuckets(BucketFingerprints theirs)
     {
         // Another distributed-key-count: that node's buckets are not these.
         if (theirs.Fingerprints.Length != _lastRead.Length) return;
-        for (var bucket = 0; bucket < _lastRead.Length; bucket++)
+        var peer = Sender.Path.Address;
+        var previous = _peerFingerprints.GetValueOrDefault(peer);
+        _peerFingerprints[peer] = theirs.Fingerprints;
+        if (previous is null) return;
+        var copies = 0;
+        for (var bucket = 0; bucket < _lastRead.Length && copies < BucketCopiesPerComparison; bucket++)
         {
-            if (BucketFingerprint.Of(_lastRead[bucket]) != theirs.Fingerprints[bucket])
-                Sender.Tell(new BucketCopy(bucket, _lastRead[bucket] ?? RegistryBucket.Empty, Answer: true));
+            var fingerprint = theirs.Fingerprints[bucket];
+            if (fingerprint != previous[bucket] || fingerprint == BucketFingerprint.Of(_lastRead[bucket])) continue;
+            Sender.Tell(new BucketCopy(bucket, _lastRead[bucket] ?? RegistryBucket.Empty, Answer: true));
+            copies++;
         }
     }
 
@@ -666,6 +681,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         _peers.Remove(member.Address);
         _unreachable.Remove(member.Address);
+        _peerFingerprints.Remove(member.Address);
         _lastDigests.Remove(member.UniqueAddress);
         _matched.Remove(member.UniqueAddress);
         _removedOwners.Add(member.UniqueAddress);

@@ -65,7 +65,8 @@ internal sealed record SnapshotRequest
 internal sealed record BucketFingerprints(long[] Fingerprints);
 
 /// <summary>
-/// A replica's copy of one bucket, sent where fingerprints differ; the receiver merges it into
-/// its own replica and, when <paramref name="Answer"/>, sends the merged bucket back.
+/// A replica's copy of one bucket, sent where fingerprints differ (and the peer's stayed the
+/// same since its previous comparison); the receiver merges it into its own replica and, when
+/// <paramref name="Answer"/>, sends the merged bucket back.
 /// </summary>
 internal sealed record BucketCopy(int Bucket, RegistryBucket Data, bool Answer);
