@@ -26,11 +26,14 @@ public sealed class ProcessRegistry : IExtension
     private readonly Address _selfAddress;
     private readonly Task<IActorRef> _spawnRegion;
     private readonly RegistryMetrics _metrics;
+    // The path every LocalReply shows; nothing resolves it, replies reach it by reference.
+    private readonly ActorPath _replyPath;
 
     /// <summary>Creates the extension; use <see cref="Get"/> instead.</summary>
     public ProcessRegistry(ExtendedActorSystem system)
     {
         _system = system;
+        _replyPath = system.Provider.TempPath();
         system.Settings.InjectTopLevelFallback(DefaultConfig());
         system.Settings.InjectTopLevelFallback(DistributedData.DefaultConfig());
         Settings = ProcessRegistrySettings.Create(system);
@@ -304,8 +307,18 @@ public sealed class ProcessRegistry : IExtension
 
     private async Task<T> Ask<T>(object command, Func<object, T> interpret)
     {
-        var reply = await RegistryActor.Ask<object>(command, Settings.AskTimeout).ConfigureAwait(false);
-        return reply is Status.Failure failure ? throw failure.Cause : interpret(reply);
+        var reply = new LocalReply(_system.Provider, _replyPath);
+        RegistryActor.Tell(command, reply);
+        object answer;
+        try
+        {
+            answer = await reply.Answer.WaitAsync(Settings.AskTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The registry actor did not answer within {Settings.AskTimeout} (akka.cluster.process-registry.ask-timeout).");
+        }
+        return answer is Status.Failure failure ? throw failure.Cause : interpret(answer);
     }
 
     private static RegistryEntry ToEntry(object reply) => reply switch
