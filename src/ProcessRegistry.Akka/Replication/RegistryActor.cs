@@ -126,12 +126,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        HoldEveryBucket();
         // After a restart the view (owned by the extension) is still filled: take back this
         // node's entries, watch their processes again and queue them for the replicated data.
         // Writes still waiting for a sync tick or a broadcast died with the old instance; the
         // sync queue gets them again here, and the peers get them in the snapshot each one is
         // sent when this instance meets it (MemberUp from the initial cluster state).
-        HoldEveryBucket();
         foreach (var entry in _view.Entries)
         {
             if (IsLocal(entry.Pid))
