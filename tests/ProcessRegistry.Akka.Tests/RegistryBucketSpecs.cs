@@ -36,7 +36,7 @@ public sealed class RegistryBucketSpecs
     {
         var owner = Owners[0];
         var older = RegistryBucket.Empty.Edit(owner, _ => Slice(("x", 1), ("y", 2)));
-        var newer = older.Edit(owner, slice => slice.Remove("x"));
+        var newer = PendingWrite.ApplyAll(older, [new ReleaseWrite("x")], owner);
 
         Assert.True(newer.SliceOf(owner).Version > older.SliceOf(owner).Version);
         Assert.Equal(["y"], older.Merge(newer).SliceOf(owner).Records.Select(r => r.Key));
@@ -83,19 +83,50 @@ public sealed class RegistryBucketSpecs
         var (self, other) = (Owners[0], Owners[1]);
         var bucket = RegistryBucket.Empty.Edit(other, _ => Slice(("k", 5)));
 
-        var written = new RecordWrite(Record("k", self, 7)).ApplyTo(bucket, self);
+        var written = PendingWrite.ApplyAll(bucket, [new RecordWrite(Record("k", self, 7))], self);
         Assert.Same(bucket.SliceOf(other), written.SliceOf(other));
         Assert.Equal(7, written.SliceOf(self).Find("k")!.Version);
 
-        Assert.Same(written, new RecordWrite(Record("k", self, 6)).ApplyTo(written, self));
-        var released = new ReleaseWrite("k").ApplyTo(written, self);
+        Assert.Same(written, PendingWrite.ApplyAll(written, [new RecordWrite(Record("k", self, 6))], self));
+        var released = PendingWrite.ApplyAll(written, [new ReleaseWrite("k")], self);
         Assert.Empty(released.SliceOf(self).Records);
         Assert.Same(bucket.SliceOf(other), released.SliceOf(other));
 
         var tombstone = Record("k", self, 8).AsTombstone(UnregisterReason.Unregistered, 9);
-        var removed = new RecordWrite(tombstone).ApplyTo(written, self);
-        Assert.Same(removed, new EraseWrite("k", 8).ApplyTo(removed, self));
-        Assert.Empty(new EraseWrite("k", 9).ApplyTo(removed, self).SliceOf(self).Records);
+        var removed = PendingWrite.ApplyAll(written, [new RecordWrite(tombstone)], self);
+        Assert.Same(removed, PendingWrite.ApplyAll(removed, [new EraseWrite("k", 8)], self));
+        Assert.Empty(PendingWrite.ApplyAll(removed, [new EraseWrite("k", 9)], self).SliceOf(self).Records);
+    }
+
+    [Fact]
+    public void Writes_applied_together_leave_what_they_leave_applied_one_at_a_time()
+    {
+        var (self, other) = (Owners[0], Owners[1]);
+        var random = new Random(2311);
+        for (var round = 0; round < 200; round++)
+        {
+            var start = RegistryBucket.Empty.Edit(other, _ => Slice(("k1", 1))).Edit(self, _ => Slice(("k0", 1), ("k2", 1)));
+            var writes = Enumerable.Range(0, random.Next(1, 12)).Select(_ => RandomWrite(random, self, other)).ToList();
+
+            var together = PendingWrite.ApplyAll(start, writes, self);
+            var oneByOne = writes.Aggregate(start, (bucket, write) => PendingWrite.ApplyAll(bucket, [write], self));
+
+            // One slice version step for the batch, where each single write takes one: compare records.
+            Assert.Equal(Records(oneByOne), Records(together));
+            Assert.Equal(together.SliceOf(self).Records.Select(r => r.Key).Order(StringComparer.Ordinal), together.SliceOf(self).Records.Select(r => r.Key));
+        }
+    }
+
+    private static PendingWrite RandomWrite(Random random, UniqueAddress self, UniqueAddress other)
+    {
+        var key = $"k{random.Next(5)}";
+        return random.Next(4) switch
+        {
+            0 => new RecordWrite(Record(key, self, random.Next(1, 6))),
+            1 => new RecordWrite(Record(key, self, random.Next(1, 6)).AsTombstone(UnregisterReason.Unregistered, random.Next(1, 6))),
+            2 => new EraseWrite(key, random.Next(1, 6)),
+            _ => random.Next(2) == 0 ? new ReleaseWrite(key) : new PruneWrite(new HashSet<UniqueAddress> { other }),
+        };
     }
 
     [Fact]
@@ -111,7 +142,7 @@ public sealed class RegistryBucketSpecs
         Assert.Equal(BucketFingerprint.Of(null), BucketFingerprint.Of(RegistryBucket.Empty));
 
         var bucket = RegistryBucket.Empty.Edit(Owners[0], _ => Slice(("a", 1))).Edit(Owners[1], _ => Slice(("b", 2)));
-        var advanced = bucket.Edit(Owners[1], slice => slice.Put(Record("c", Owners[1], 3)));
+        var advanced = PendingWrite.ApplyAll(bucket, [new RecordWrite(Record("c", Owners[1], 3))], Owners[1]);
         Assert.NotEqual(BucketFingerprint.Of(bucket), BucketFingerprint.Of(advanced));
         Assert.NotEqual(BucketFingerprint.Of(bucket), BucketFingerprint.Of(bucket.WithoutOwners([Owners[1]])));
         Assert.NotEqual(BucketFingerprint.Of(bucket.WithoutOwners([Owners[0]])), BucketFingerprint.Of(bucket.WithoutOwners([Owners[1]])));
@@ -136,6 +167,10 @@ public sealed class RegistryBucketSpecs
 
     private static string Content(RegistryBucket bucket) =>
         string.Join(";", bucket.Slices.OrderBy(s => s.Key.Uid).Select(s => $"{s.Key.Uid}@{s.Value.Version}:{string.Join(",", s.Value.Records.Select(r => r.Key))}")) +
+        " removed " + string.Join(",", bucket.Removed.Select(o => o.Uid).Order());
+
+    private static string Records(RegistryBucket bucket) =>
+        string.Join(";", bucket.Slices.OrderBy(s => s.Key.Uid).Select(s => $"{s.Key.Uid}:{string.Join(",", s.Value.Records.Select(r => $"{r.Key}@{r.Version}{(r.IsLive ? "" : "x")}"))}")) +
         " removed " + string.Join(",", bucket.Removed.Select(o => o.Uid).Order());
 
     private static OwnerSlice Slice(params (string Key, long Version)[] records) =>

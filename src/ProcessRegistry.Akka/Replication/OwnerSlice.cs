@@ -44,21 +44,8 @@ internal sealed class OwnerSlice
 
     public EntryRecord? Find(string key)
     {
-        var index = IndexOf(key);
+        var index = IndexOf(Records.AsSpan(), key);
         return index >= 0 ? Records[index] : null;
-    }
-
-    /// <summary>This slice with <paramref name="record"/> added, or replacing the record of its key.</summary>
-    public OwnerSlice Put(EntryRecord record)
-    {
-        var index = IndexOf(record.Key);
-        return Next(index >= 0 ? Records.SetItem(index, record) : Records.Insert(~index, record));
-    }
-
-    public OwnerSlice Remove(string key)
-    {
-        var index = IndexOf(key);
-        return index < 0 ? this : Next(Records.RemoveAt(index));
     }
 
     /// <summary>Whether this slice wins over <paramref name="other"/> of the same owner.</summary>
@@ -67,20 +54,61 @@ internal sealed class OwnerSlice
     public bool Supersedes(OwnerSlice other) =>
         Version > other.Version || (Version == other.Version && Records.Length > other.Records.Length);
 
-    private OwnerSlice Next(ImmutableArray<EntryRecord> records) => new(Math.Max(DateTime.UtcNow.Ticks, Version + 1), records);
+    private OwnerSlice Next(EntryRecord[] records) =>
+        new(Math.Max(DateTime.UtcNow.Ticks, Version + 1), ImmutableCollectionsMarshal.AsImmutableArray(records));
 
-    /// <summary>The key's index, or the bitwise complement of where it would go.</summary>
-    private int IndexOf(string key)
+    /// <summary>The key's index in records sorted by key, or the bitwise complement of where it would go.</summary>
+    private static int IndexOf(ReadOnlySpan<EntryRecord> records, string key)
     {
-        var (low, high) = (0, Records.Length - 1);
+        var (low, high) = (0, records.Length - 1);
         while (low <= high)
         {
             var middle = low + ((high - low) >> 1);
-            var order = string.CompareOrdinal(Records[middle].Key, key);
+            var order = string.CompareOrdinal(records[middle].Key, key);
             if (order == 0) return middle;
             if (order < 0) low = middle + 1;
             else high = middle - 1;
         }
         return ~low;
+    }
+
+    /// <summary>
+    /// Several writes to one slice: the records are copied once, on the first change, and the
+    /// result becomes one new slice (one version step) instead of a copy and a slice per write.
+    /// </summary>
+    public sealed class Editor
+    {
+        private readonly OwnerSlice _original;
+        private List<EntryRecord>? _records;
+
+        public Editor(OwnerSlice original) => _original = original;
+
+        public EntryRecord? Find(string key)
+        {
+            var records = Current;
+            var index = IndexOf(records, key);
+            return index >= 0 ? records[index] : null;
+        }
+
+        /// <summary>Adds <paramref name="record"/>, or replaces the record of its key.</summary>
+        public void Put(EntryRecord record)
+        {
+            var index = IndexOf(Current, record.Key);
+            if (index >= 0) Editable[index] = record;
+            else Editable.Insert(~index, record);
+        }
+
+        public void Remove(string key)
+        {
+            var index = IndexOf(Current, key);
+            if (index >= 0) Editable.RemoveAt(index);
+        }
+
+        /// <summary>The edited slice; the original instance when nothing changed.</summary>
+        public OwnerSlice ToSlice() => _records is null ? _original : _original.Next(_records.ToArray());
+
+        private ReadOnlySpan<EntryRecord> Current => _records is null ? _original.Records.AsSpan() : CollectionsMarshal.AsSpan(_records);
+
+        private List<EntryRecord> Editable => _records ??= new List<EntryRecord>(_original.Records);
     }
 }

@@ -5,11 +5,21 @@ namespace ProcessRegistry.Akka.Replication;
 /// <summary>
 /// One change waiting to go into a bucket of the replicated data. The registry actor coalesces a
 /// bucket's changes into one Update per sync interval, so a burst of writes costs the replicator
-/// one merge and one digest of the bucket, not one per write.
+/// one merge and one digest of the bucket, and this node's slice one copy, not one per write.
 /// </summary>
 internal abstract record PendingWrite
 {
-    public abstract RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self);
+    /// <summary>Applies <paramref name="writes"/> in order to <paramref name="data"/>, where this node is <paramref name="self"/>.</summary>
+    public static RegistryBucket ApplyAll(RegistryBucket data, IEnumerable<PendingWrite> writes, UniqueAddress self)
+    {
+        var mine = new OwnerSlice.Editor(data.SliceOf(self));
+        foreach (var write in writes)
+            data = write.Apply(data, mine);
+        return data.Edit(self, _ => mine.ToSlice());
+    }
+
+    /// <summary>Edits this node's slice through <paramref name="mine"/>, or returns an edited bucket.</summary>
+    protected abstract RegistryBucket Apply(RegistryBucket data, OwnerSlice.Editor mine);
 }
 
 /// <summary>
@@ -18,15 +28,23 @@ internal abstract record PendingWrite
 /// </summary>
 internal sealed record RecordWrite(EntryRecord Record) : PendingWrite
 {
-    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) =>
-        data.Edit(self, slice => slice.Find(Record.Key) is { } current && current.Version >= Record.Version ? slice : slice.Put(Record));
+    protected override RegistryBucket Apply(RegistryBucket data, OwnerSlice.Editor mine)
+    {
+        if (mine.Find(Record.Key) is not { } current || current.Version < Record.Version)
+            mine.Put(Record);
+        return data;
+    }
 }
 
 /// <summary>Erase a tombstone that has told every replica what it had to.</summary>
 internal sealed record EraseWrite(string Key, long Version) : PendingWrite
 {
-    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) =>
-        data.Edit(self, slice => slice.Find(Key) is { IsLive: false } current && current.Version == Version ? slice.Remove(Key) : slice);
+    protected override RegistryBucket Apply(RegistryBucket data, OwnerSlice.Editor mine)
+    {
+        if (mine.Find(Key) is { IsLive: false } current && current.Version == Version)
+            mine.Remove(Key);
+        return data;
+    }
 }
 
 /// <summary>
@@ -35,11 +53,15 @@ internal sealed record EraseWrite(string Key, long Version) : PendingWrite
 /// </summary>
 internal sealed record ReleaseWrite(string Key) : PendingWrite
 {
-    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) => data.Edit(self, slice => slice.Remove(Key));
+    protected override RegistryBucket Apply(RegistryBucket data, OwnerSlice.Editor mine)
+    {
+        mine.Remove(Key);
+        return data;
+    }
 }
 
-/// <summary>Drop the slices of removed members.</summary>
+/// <summary>Drop the slices of removed members (never this node's own, which the editor holds).</summary>
 internal sealed record PruneWrite(IReadOnlySet<UniqueAddress> Owners) : PendingWrite
 {
-    public override RegistryBucket ApplyTo(RegistryBucket data, UniqueAddress self) => data.WithoutOwners(Owners);
+    protected override RegistryBucket Apply(RegistryBucket data, OwnerSlice.Editor mine) => data.WithoutOwners(Owners);
 }

@@ -388,12 +388,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             var writes = _unsynced[bucket];
             if (writes is null) continue;
             _unsynced[bucket] = null;
-            _replicator.Tell(Dsl.Update(_buckets.Keys[bucket], RegistryBucket.Empty, WriteLocal.Instance, data =>
-            {
-                foreach (var write in writes)
-                    data = write.ApplyTo(data, self);
-                return data;
-            }));
+            _replicator.Tell(Dsl.Update(_buckets.Keys[bucket], RegistryBucket.Empty, WriteLocal.Instance,
+                data => PendingWrite.ApplyAll(data, writes, self)));
         }
     }
 
