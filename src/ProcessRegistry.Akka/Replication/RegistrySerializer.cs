@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
+using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Serialization;
@@ -34,13 +36,18 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string FingerprintsManifest = "F";
     private const string BucketCopyManifest = "K";
 
+    // Buckets copied whole (a partition's exchange) can be far bigger than a broadcast: not kept.
+    private const int MaxSpareStreamBytes = 256 * 1024;
+
+    [ThreadStatic] private static MemoryStream? _spareStream;
+
+    private readonly ConditionalWeakTable<RecordsChanged, byte[]> _broadcastBytes = new();
     private readonly OwnerCache _owners = new();
     private readonly ParentPathCache _parents = new();
+    private readonly RemoteRefs _remoteRefs;
     private LocalView? _view;
 
-    public RegistrySerializer(ExtendedActorSystem system) : base(system)
-    {
-    }
+    public RegistrySerializer(ExtendedActorSystem system) : base(system) => _remoteRefs = new RemoteRefs(system);
 
     public override int Identifier => SerializerId;
 
@@ -70,10 +77,18 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         _ => throw new ArgumentException($"Cannot serialize {o.GetType()} with {nameof(RegistrySerializer)}."),
     };
 
-    public override byte[] ToBinary(object obj)
+    public override byte[] ToBinary(object obj) =>
+        // One broadcast goes to every peer: each peer's endpoint writer serializes it, the first one for all.
+        obj is RecordsChanged changed ? _broadcastBytes.GetValue(changed, Serialize) : Serialize(obj);
+
+    private byte[] Serialize(object obj)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
+        // A broadcast runs to 64 KB, and a new stream would grow (copy) its buffer a dozen times
+        // on the way; a nested call (props arguments through the system's serializers) takes a new one.
+        var stream = _spareStream ?? new MemoryStream();
+        _spareStream = null;
+        stream.SetLength(0);
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             switch (obj)
             {
@@ -162,7 +177,10 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     throw new ArgumentException($"Cannot serialize {obj.GetType()} with {nameof(RegistrySerializer)}.");
             }
         }
-        return stream.ToArray();
+        var bytes = stream.ToArray();
+        if (stream.Capacity <= MaxSpareStreamBytes)
+            _spareStream = stream;
+        return bytes;
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
@@ -381,7 +399,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
 
     private IActorRef Resolve(OwnedPath path, Address owner) => path.Elements is null
         ? system.Provider.ResolveActorRef(path.FullPath!)
-        : system.Provider.ResolveActorRef(_parents.PathOf(owner, path.Elements, path.Uid));
+        : _remoteRefs.Resolve(_parents.PathOf(owner, path.Elements, path.Uid));
 
     /// <summary>A pid as written: its full path, or its elements and uid on the record's owner.</summary>
     private readonly record struct OwnedPath(string? FullPath, string[]? Elements, long Uid);
