@@ -11,7 +11,9 @@ namespace ProcessRegistry.Akka.Benchmarks;
 /// </summary>
 internal static class RegistrationBenchmark
 {
-    public sealed record Phase(string Name, TimeSpan Slowest, TimeSpan Propagation, double PerSecond);
+    /// <param name="CpuPerOperation">The process's CPU time over the phase (all three nodes) per operation.</param>
+    /// <param name="GcPauses">How long the garbage collector stopped the process (all three nodes) during the phase.</param>
+    public sealed record Phase(string Name, TimeSpan Slowest, TimeSpan Propagation, double PerSecond, TimeSpan CpuPerOperation, TimeSpan GcPauses);
 
     public static async Task<IReadOnlyList<Phase>> Run(int processes, int workersPerNode)
     {
@@ -21,9 +23,20 @@ internal static class RegistrationBenchmark
         var total = perNode * writers.Length;
         var pids = writers.Select(node => Enumerable.Range(0, perNode).Select(_ => node.ActorOf(Props.Empty)).ToArray()).ToArray();
         string Key(int node, int i) => $"p/{node}/{i}";
+        string WarmUpKey(int node, int i) => $"w/{node}/{i}";
+        // syn spawns its processes before the clock starts; an ActorOf returns before the actor
+        // starts, so wait for every one, else their starts are measured with the registrations.
+        foreach (var chunk in pids.SelectMany(node => node).Chunk(1000))
+            await Task.WhenAll(chunk.Select(pid => pid.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(1))));
 
-        Task<Phase> Measure(string name, Func<ActorSystem, int, int, Task> operation, int expected) =>
-            MeasurePhase(name, writers, perNode, workersPerNode, operation, () => observer.Registry().Count == expected);
+        Task<Phase> Measure(string name, Func<ActorSystem, int, int, Task> operation, int expected, int? count = null) =>
+            MeasurePhase(name, writers, count ?? perNode, workersPerNode, operation, () => observer.Registry().Count == expected);
+
+        // .NET compiles hot code a second time, optimized, once it has run a while (tiered
+        // compilation); a tenth of the work first, unmeasured, so the phases time that code.
+        var warmUp = perNode / 10;
+        await Measure("warm-up", (node, n, i) => node.Registry().Register(WarmUpKey(n, i), pids[n][i]), warmUp * writers.Length, warmUp);
+        await Measure("warm-up", (node, n, i) => node.Registry().Unregister(WarmUpKey(n, i)), 0, warmUp);
 
         return
         [
@@ -41,6 +54,8 @@ internal static class RegistrationBenchmark
     private static async Task<Phase> MeasurePhase(
         string name, ActorSystem[] writers, int perNode, int workers, Func<ActorSystem, int, int, Task> operation, Func<bool> observed)
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var pauses = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
         var durations = await Task.WhenAll(writers.Select(async (node, n) =>
         {
@@ -56,6 +71,9 @@ internal static class RegistrationBenchmark
         var slowest = durations.Max();
         while (!observed())
             await Task.Delay(1);
-        return new Phase(name, slowest, clock.Elapsed - slowest, perNode * writers.Length / clock.Elapsed.TotalSeconds);
+        var elapsed = clock.Elapsed;
+        var operations = perNode * writers.Length;
+        var cpuPerOperation = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / operations;
+        return new Phase(name, slowest, elapsed - slowest, operations / elapsed.TotalSeconds, cpuPerOperation, GC.GetTotalPauseDuration() - pauses);
     }
 }
