@@ -60,7 +60,11 @@ internal static class ScaleBenchmark
     private static async Task<(TimeSpan FromStart, TimeSpan FromUp)> JoinFromAnotherProcess(Address seed, int keys, int buckets)
     {
         var clock = Stopwatch.StartNew();
-        using var joiner = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["scale-joiner", seed.ToString(), keys.ToString(), buckets.ToString()])
+        string[] arguments = ["scale-joiner", seed.ToString(), keys.ToString(), buckets.ToString()];
+        // Started as "dotnet <dll>" the process is the host, which needs the assembly again.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            arguments = [typeof(ScaleBenchmark).Assembly.Location, .. arguments];
+        using var joiner = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, arguments)
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
