@@ -5,7 +5,7 @@ using ProcessRegistry.Akka.Benchmarks;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- roundtrip [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
-// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup   (BenchmarkDotNet)
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup [BenchmarkDotNet arguments]
 var mode = args.FirstOrDefault() ?? "propagation";
 if (mode != "scale-joiner")
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, " +
@@ -68,7 +68,8 @@ switch (mode)
         await ScaleBenchmark.RunJoiner(Akka.Actor.Address.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]));
         return 0;
     case "lookup":
-        BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>();
+        // Further arguments go to BenchmarkDotNet, e.g. --filter '*GetPid*' '*TryGetValue*'.
+        BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>(args: args[1..]);
         return 0;
     default:
         Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, register, roundtrip, scale, lookup.");
