@@ -32,8 +32,9 @@ internal static class RegistrationBenchmark
         Task<Phase> Measure(string name, Func<ActorSystem, int, int, Task> operation, int expected, int? count = null) =>
             MeasurePhase(name, writers, count ?? perNode, workersPerNode, operation, () => observer.Registry().Count == expected);
 
-        // .NET compiles hot code a second time, optimized, once it has run a while (tiered
-        // compilation); a tenth of the work first, unmeasured, so the phases time that code.
+        // A tenth of the work first, unmeasured, so the first phase does not pay every method's
+        // first compilation; recompiling the hot ones optimized (tiered compilation) goes on well
+        // beyond it on two cores, which is why the program reports a process's later runs apart.
         var warmUp = perNode / 10;
         await Measure("warm-up", (node, n, i) => node.Registry().Register(WarmUpKey(n, i), pids[n][i]), warmUp * writers.Length, warmUp);
         await Measure("warm-up", (node, n, i) => node.Registry().Unregister(WarmUpKey(n, i)), 0, warmUp);
