@@ -98,12 +98,14 @@ public sealed class ProcessRegistry : IExtension
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
         if (_view.TryGet(key, out var entry)) return Task.FromResult(entry.Pid);
-        PropsCheck.EnsureCanTravel(_system, key, props);
-        return Spawn(key, props, cancellationToken);
+        var request = new SpawnRequest(key, props);
+        PropsCheck.EnsureCanTravel(_system, request);
+        return Spawn(request, cancellationToken);
     }
 
-    private async Task<IActorRef> Spawn(string key, Props props, CancellationToken cancellationToken)
+    private async Task<IActorRef> Spawn(SpawnRequest request, CancellationToken cancellationToken)
     {
+        var key = request.Key;
         var region = await _spawnRegion.ConfigureAwait(false);
         var deadline = DateTime.UtcNow + Settings.SpawnTimeout;
         while (true)
@@ -116,7 +118,7 @@ public sealed class ProcessRegistry : IExtension
             try
             {
                 var attempt = remaining < Settings.SpawnAttemptTimeout ? remaining : Settings.SpawnAttemptTimeout;
-                reply = await region.Ask<object>(new SpawnRequest(key, props), attempt, cancellationToken).ConfigureAwait(false);
+                reply = await region.Ask<object>(request, attempt, cancellationToken).ConfigureAwait(false);
             }
             catch (AskTimeoutException)
             {
@@ -157,7 +159,7 @@ public sealed class ProcessRegistry : IExtension
     {
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
-        PropsCheck.EnsureCanTravel(_system, key, props);
+        PropsCheck.EnsureCanTravel(_system, new SpawnRequest(key, props));
         return new KeyBoundActorRef(this, _system, key, props);
     }
 

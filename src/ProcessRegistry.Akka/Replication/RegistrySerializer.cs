@@ -41,7 +41,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
 
     [ThreadStatic] private static MemoryStream? _spareStream;
 
-    private readonly ConditionalWeakTable<RecordsChanged, byte[]> _broadcastBytes = new();
+    private readonly ConditionalWeakTable<object, byte[]> _serializedOnce = new();
     private readonly OwnerCache _owners = new();
     private readonly ParentPathCache _parents = new();
     private readonly RemoteRefs _remoteRefs;
@@ -78,8 +78,9 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     };
 
     public override byte[] ToBinary(object obj) =>
-        // One broadcast goes to every peer: each peer's endpoint writer serializes it, the first one for all.
-        obj is RecordsChanged changed ? _broadcastBytes.GetValue(changed, Serialize) : Serialize(obj);
+        // One broadcast goes to every peer (each peer's endpoint writer serializes it), and a spawn
+        // request is serialized to check its props before it is sent: the first time is for all.
+        obj is RecordsChanged or SpawnRequest ? _serializedOnce.GetValue(obj, Serialize) : Serialize(obj);
 
     private byte[] Serialize(object obj)
     {
