@@ -364,13 +364,15 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (!snapshot.Last) return;
         _incomingSnapshots.Remove(snapshot.Owner);
         // What the owner no longer has, and was not re-registered since it took the snapshot, was
-        // removed while this node could not hear it.
+        // removed while this node could not hear it. The removal is known only as newer than the
+        // entry dropped: the snapshot time speaks for this owner alone, and as a version of the
+        // key it would shadow another owner's registration made before it and not heard here yet.
         var gone = _view.Entries
             .Where(e => e.Owner.Address.Equals(snapshot.Owner.Address) && !keys.Contains(e.Key) && e.Version < snapshot.TakenAt)
             .ToList();
         foreach (var entry in gone)
         {
-            _removedVersions[entry.Key] = (snapshot.TakenAt, DateTime.UtcNow);
+            _removedVersions[entry.Key] = (entry.Version, DateTime.UtcNow);
             RemoveFromView(entry.Key, UnregisterReason.Unregistered);
         }
     }
