@@ -74,4 +74,28 @@ public sealed class AntiEntropySpecs(ITestOutputHelper output)
 
         await AwaitAssertAsync(() => Assert.All(nodes, n => AssertSamePid(successor, n.Registry().GetPid("moved"), c)), Patience);
     }
+
+    /// <summary>
+    /// A and B each register one key on their side of a brief cut; C hears both, then A's removal,
+    /// which is newer than B's registration. B never hears that removal, so B keeps its process
+    /// registered while A and C refuse B's older record: C tells B, and B registers it anew.
+    /// </summary>
+    [Fact]
+    public async Task An_owner_that_missed_a_newer_removal_of_its_key_by_another_node_registers_it_anew()
+    {
+        var nodes = await StartCluster(3);
+        var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
+        await SetPartition(a, b, cut: true);
+        await a.Registry().Register("contested", SpawnProcess(a));
+        await AwaitAssertAsync(() => Assert.True(c.Registry().IsRegistered("contested")), Patience);
+        var survivor = SpawnProcess(b);
+        await b.Registry().Register("contested", survivor);
+        await AwaitAssertAsync(() => AssertSamePid(survivor, c.Registry().GetPid("contested"), b), Patience);
+        await a.Registry().Unregister("contested");
+        await AwaitAssertAsync(() => Assert.False(c.Registry().IsRegistered("contested")), Patience);
+
+        await SetPartition(a, b, cut: false);
+
+        await AwaitAssertAsync(() => Assert.All(nodes, n => AssertSamePid(survivor, n.Registry().GetPid("contested"), b)), Patience);
+    }
 }

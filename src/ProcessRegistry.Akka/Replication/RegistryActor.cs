@@ -33,7 +33,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private readonly Dictionary<string, EntryRecord> _owned = new(StringComparer.Ordinal);
     private readonly KeysByPid _keysByPid = new();
-    private readonly Dictionary<string, (long Version, DateTime Seen)> _removedVersions = new(StringComparer.Ordinal);
+    // The newest removal of each key this node heard of, kept a while after the tombstone is erased.
+    private readonly Dictionary<string, (EntryRecord Tombstone, DateTime Seen)> _removals = new(StringComparer.Ordinal);
     // Each bucket as last read from the replicator, to see what changed since.
     private readonly RegistryBucket?[] _lastRead;
     private readonly Dictionary<UniqueAddress, OwnedDigest> _lastDigests = new();
@@ -282,7 +283,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private long KnownVersion(string key)
     {
         var live = _view.TryGet(key, out var entry) ? entry.Version : 0;
-        var removed = _removedVersions.TryGetValue(key, out var tombstone) ? tombstone.Version : 0;
+        var removed = _removals.TryGetValue(key, out var removal) ? removal.Tombstone.Version : 0;
         return Math.Max(live, removed);
     }
 
@@ -356,11 +357,17 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         if (!_incomingSnapshots.TryGetValue(snapshot.Owner, out var keys))
             _incomingSnapshots[snapshot.Owner] = keys = new HashSet<string>(StringComparer.Ordinal);
+        List<EntryRecord>? missed = null;
         foreach (var record in snapshot.Records)
         {
-            Merge(record);
+            if (!Merge(record) && RemovalNewerThan(record) is { } removal)
+                (missed ??= new List<EntryRecord>()).Add(removal);
             keys.Add(record.Key);
         }
+        // The owner settles a key when it hears of a newer removal by another process, and the
+        // removal's own broadcast may have been lost in a cut and its tombstone erased since.
+        if (missed is not null)
+            Sender.Tell(new RecordsChanged(missed));
         if (!snapshot.Last) return;
         _incomingSnapshots.Remove(snapshot.Owner);
         // What the owner no longer has, and was not re-registered since it took the snapshot, was
@@ -372,10 +379,18 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             .ToList();
         foreach (var entry in gone)
         {
-            _removedVersions[entry.Key] = (entry.Version, DateTime.UtcNow);
+            _removals[entry.Key] = (entry.AsTombstone(UnregisterReason.Unregistered, entry.Version), DateTime.UtcNow);
             RemoveFromView(entry.Key, UnregisterReason.Unregistered);
         }
     }
+
+    /// <summary>The removal that made this node refuse a live record, when no newer live entry did.</summary>
+    private EntryRecord? RemovalNewerThan(EntryRecord record) =>
+        record.IsLive &&
+        _removals.TryGetValue(record.Key, out var removal) && removal.Tombstone.Version >= record.Version &&
+        !(_view.TryGet(record.Key, out var live) && live.Version >= record.Version)
+            ? removal.Tombstone
+            : null;
 
     private static int EstimatedSize(EntryRecord record) =>
         2 * record.Key.Length + 256 + record.Metadata.Sum(pair => 2 * (pair.Key.Length + pair.Value.Length));
@@ -408,7 +423,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         if (record.Version <= KnownVersion(record.Key)) return false;
         if (!record.IsLive)
-            _removedVersions[record.Key] = (record.Version, DateTime.UtcNow);
+            _removals[record.Key] = (record, DateTime.UtcNow);
         ApplyToView(record);
         CheckOwned(record);
         return true;
@@ -727,8 +742,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             QueueSync(_buckets.IndexOf(tombstone.Key), new EraseWrite(tombstone.Key, tombstone.Version));
         }
         var forgetBefore = now - _settings.TombstoneTimeToLive - _settings.TombstoneTimeToLive;
-        foreach (var key in _removedVersions.Where(r => r.Value.Seen < forgetBefore).Select(r => r.Key).ToList())
-            _removedVersions.Remove(key);
+        foreach (var key in _removals.Where(r => r.Value.Seen < forgetBefore).Select(r => r.Key).ToList())
+            _removals.Remove(key);
     }
 
     // ---- helpers ---------------------------------------------------------------------------
