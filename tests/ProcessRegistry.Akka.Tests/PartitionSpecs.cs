@@ -142,4 +142,31 @@ public sealed class PartitionSpecs(ITestOutputHelper output) : ClusterSpec(outpu
         Assert.Equal(losers.Select(l => l.Ref).ToHashSet(), stopped.Select(t => t.ActorRef).ToHashSet());
         Assert.All(nodes, node => Assert.Equal(keys.Length, node.Registry().Count));
     }
+
+    [Fact]
+    public async Task Calls_forwarded_to_an_owner_across_a_cut_fail_with_TimeoutException_naming_the_owner_and_change_nothing()
+    {
+        var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
+        var pid = SpawnProcess(b);
+        await b.Registry().Register("far", pid);
+        await AwaitAssertAsync(() => Assert.True(a.Registry().IsRegistered("far")), Patience);
+
+        await SetPartition(a, b, cut: true);
+        var unregister = Assert.ThrowsAsync<TimeoutException>(() => a.Registry().Unregister("far"));
+        var update = Assert.ThrowsAsync<TimeoutException>(() => a.Registry().UpdateMetadata("far", new Dictionary<string, string?> { ["x"] = "y" }));
+        foreach (var error in await Task.WhenAll(unregister, update))
+        {
+            Assert.Contains(AddressOf(b).ToString(), error.Message);
+            Assert.Contains("'far'", error.Message);
+        }
+        await SetPartition(a, b, cut: false);
+
+        foreach (var node in new[] { a, b })
+        {
+            var entry = node.Registry().Lookup("far");
+            Assert.NotNull(entry);
+            AssertSamePid(pid, entry.Pid, b);
+            Assert.Empty(entry.Metadata);
+        }
+    }
 }
