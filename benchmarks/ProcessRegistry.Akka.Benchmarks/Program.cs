@@ -1,7 +1,7 @@
 using ProcessRegistry.Akka.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation [count]
-// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- roundtrip [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
@@ -24,12 +24,17 @@ switch (mode)
         return 0;
     case "spawn":
         var perNode = args.Length > 1 ? int.Parse(args[1]) : 2000;
-        Console.WriteLine($"Spawn on demand: {perNode} new keys from each of 3 nodes at once, loopback.");
+        var spawnRuns = args.Length > 2 ? int.Parse(args[2]) : 1;
+        Console.WriteLine($"Spawn on demand: {perNode} new keys from each of 3 nodes at once, loopback; {spawnRuns} run(s), each on a new cluster.");
         Console.WriteLine();
-        Console.WriteLine("| what | keys/s |");
-        Console.WriteLine("|---|---:|");
-        foreach (var (name, perSecond) in await SpawnBenchmark.Run(perNode))
-            Console.WriteLine($"| {name} | {perSecond:F0} |");
+        Console.WriteLine("| run | what | keys/s | CPU per key, 3 nodes |");
+        Console.WriteLine("|---:|---|---:|---:|");
+        for (var run = 1; run <= spawnRuns; run++)
+        {
+            foreach (var figure in await SpawnBenchmark.Run(perNode))
+                Console.WriteLine($"| {run} | {figure.Name} | {figure.PerSecond:F0} | {figure.CpuPerKey.TotalMicroseconds:F0} µs |");
+            CollectPreviousCluster();
+        }
         return 0;
     case "register":
         var processes = args.Length > 1 ? int.Parse(args[1]) : 100_000;
@@ -46,8 +51,7 @@ switch (mode)
                 phases.Add(phase);
                 Console.WriteLine($"| {run} | {phase.Name} | {phase.Slowest.TotalMilliseconds:F0} ms | {phase.Propagation.TotalMilliseconds:F0} ms | {phase.PerSecond:F0} | {phase.CpuPerOperation.TotalMicroseconds:F1} µs | {phase.GcPauses.TotalMilliseconds:F0} ms |");
             }
-            // The last cluster's garbage is collected here, not in the next run's phases.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            CollectPreviousCluster();
         }
         if (runs > 1)
         {
@@ -99,3 +103,6 @@ switch (mode)
         Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, register, roundtrip, scale, lookup.");
         return 2;
 }
+
+// The last cluster's garbage is collected here, not in the next run's measurements.
+static void CollectPreviousCluster() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);

@@ -7,11 +7,14 @@ using Xunit.Abstractions;
 namespace ProcessRegistry.Akka.Tests;
 
 /// <remarks>
-/// The user's sharding passivates idle entities after one second: the registry's region must
-/// not, or processes reached by direct messages would be stopped behind their back.
+/// The user's sharding passivates idle entities after one second and rebalances every second:
+/// the registry's region must do neither, or running processes would be stopped behind their back.
 /// </remarks>
 public sealed class SpawnSpecs(ITestOutputHelper output)
-    : ClusterSpec(output, "akka.cluster.sharding.passivate-idle-entity-after = 1s")
+    : ClusterSpec(output, """
+        akka.cluster.sharding.passivate-idle-entity-after = 1s
+        akka.cluster.sharding.rebalance-interval = 1s
+        """)
 {
     [Fact]
     public async Task Three_nodes_asking_for_the_same_1000_keys_concurrently_get_exactly_1000_processes_and_agree_on_each()
@@ -135,6 +138,31 @@ public sealed class SpawnSpecs(ITestOutputHelper output)
             await AwaitSpawn(a, key, props);
             Assert.NotEqual(AddressOf(c), a.Registry().Lookup(key)?.Node);
         }
+    }
+
+    /// <summary>
+    /// Sharding would even out its shards by moving some to a node that joins, stopping their
+    /// processes (as Horde's active redistribution does; its default, like syn, moves nothing). The
+    /// registry's region only places new keys on the newcomer.
+    /// </summary>
+    [Fact]
+    public async Task A_node_that_joins_takes_new_processes_and_stops_none_of_the_running_ones()
+    {
+        var nodes = await StartCluster(2);
+        var (props, _) = CountedProcess.ForNewRun();
+        var running = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => nodes[0].Registry().GetPid($"running/{i}", props)));
+        var watcher = CreateTestProbe();
+        foreach (var pid in running)
+            watcher.Watch(pid);
+
+        var joiner = await StartNode();
+        await AwaitAssertAsync(() => Assert.Equal(3, Cluster.Get(nodes[0]).State.Members.Count(m => m.Status == MemberStatus.Up)), Patience);
+        await KeysHostedOn(joiner, nodes[0], props, "new");
+
+        // Several rebalance intervals of the user's sharding settings.
+        await watcher.ExpectNoMsgAsync(TimeSpan.FromSeconds(5));
+        for (var i = 0; i < running.Length; i++)
+            Assert.Equal(running[i], nodes[0].Registry().GetPid($"running/{i}"));
     }
 
     /// <summary>

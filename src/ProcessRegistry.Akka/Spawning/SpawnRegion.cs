@@ -6,9 +6,10 @@ namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
 /// Starts the registry's sharding region on this node. Its settings come from the user's
-/// akka.cluster.sharding with three exceptions the spawn contract needs: no idle passivation
+/// akka.cluster.sharding with four exceptions the spawn contract needs: no idle passivation
 /// (messages go straight to the process, so the host never looks busy), no remembered
-/// entities (a process that stopped must not come back by itself), and DData coordinator state.
+/// entities (a process that stopped must not come back by itself), DData coordinator state, and
+/// no rebalancing (<see cref="NoRebalanceAllocation"/>).
 /// </summary>
 internal static class SpawnRegion
 {
@@ -28,6 +29,7 @@ internal static class SpawnRegion
             settings.SpawnShards,
             message => message is SpawnRequest request ? request.Key : null!,
             message => message);
-        return sharding.StartAsync(settings.SpawnTypeName, SpawnHost.Props(), shardingSettings, extractor);
+        return sharding.StartAsync(settings.SpawnTypeName, SpawnHost.Props(), shardingSettings, extractor,
+            new NoRebalanceAllocation(sharding.DefaultShardAllocationStrategy(shardingSettings)), PoisonPill.Instance);
     }
 }
