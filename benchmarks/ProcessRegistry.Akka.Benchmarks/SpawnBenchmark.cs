@@ -12,9 +12,12 @@ internal static class SpawnBenchmark
 {
     /// <param name="PerSecond">New keys per second, all three nodes together.</param>
     /// <param name="CpuPerKey">The process's CPU time over the phase (all three nodes) per new key.</param>
-    public sealed record Figure(string Name, double PerSecond, TimeSpan CpuPerKey);
+    /// <param name="BytesPerKey">Managed memory the process allocated over the phase (all three nodes) per new key.</param>
+    public sealed record Figure(string Name, double PerSecond, TimeSpan CpuPerKey, double BytesPerKey);
 
-    public static async Task<IReadOnlyList<Figure>> Run(int keysPerNode)
+    /// <param name="oursFirst">Which path goes first; alternating it between runs keeps the second
+    /// path's heap of the first one's actors out of only one side's figures.</param>
+    public static async Task<IReadOnlyList<Figure>> Run(int keysPerNode, bool oursFirst)
     {
         await using var cluster = await LoopbackCluster.Start(3);
         var nodes = cluster.Nodes;
@@ -26,20 +29,28 @@ internal static class SpawnBenchmark
         await Task.WhenAll(nodes.SelectMany((node, n) => Enumerable.Range(0, 100).Select(i => node.Registry().GetPid($"warm/{n}/{i}", Props.Create<Idle>()))));
         await Task.WhenAll(regions.SelectMany((region, n) => Enumerable.Range(0, 100).Select(i => region.Ask<object>(new ShardRegion.StartEntity($"warm/{n}/{i}"), TimeSpan.FromSeconds(30)))));
 
-        var raw = await Measure("ShardRegion StartEntity, new ids", keysPerNode * 3, () => Task.WhenAll(regions.Select((region, n) => Task.WhenAll(
+        Task<Figure> MeasureRaw() => Measure("ShardRegion StartEntity, new ids", keysPerNode * 3, () => Task.WhenAll(regions.Select((region, n) => Task.WhenAll(
             Enumerable.Range(0, keysPerNode).Select(i => region.Ask<object>(new ShardRegion.StartEntity($"raw/{n}/{i}"), TimeSpan.FromSeconds(60)))))));
-        var ours = await Measure("GetPid(key, props), new keys", keysPerNode * 3, () => Task.WhenAll(nodes.Select((node, n) => Task.WhenAll(
+        Task<Figure> MeasureOurs() => Measure("GetPid(key, props), new keys", keysPerNode * 3, () => Task.WhenAll(nodes.Select((node, n) => Task.WhenAll(
             Enumerable.Range(0, keysPerNode).Select(i => node.Registry().GetPid($"spawn/{n}/{i}", Props.Create<Idle>()))))));
-        return [ours, raw];
+        if (oursFirst)
+        {
+            var ours = await MeasureOurs();
+            return [ours, await MeasureRaw()];
+        }
+        var raw = await MeasureRaw();
+        return [await MeasureOurs(), raw];
     }
 
     private static async Task<Figure> Measure(string name, int count, Func<Task> work)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         await work();
         var elapsed = clock.Elapsed;
-        return new Figure(name, count / elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu) / count);
+        return new Figure(name, count / elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu) / count,
+            (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / count);
     }
 
     private sealed class Idle : ReceiveActor
