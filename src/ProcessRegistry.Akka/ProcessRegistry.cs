@@ -24,7 +24,7 @@ public sealed class ProcessRegistry : IExtension
     private readonly ExtendedActorSystem _system;
     private readonly LocalView _view = new();
     private readonly Address _selfAddress;
-    private readonly Task<IActorRef> _spawnRegion;
+    private readonly IActorRef _spawnClient;
     private readonly RegistryMetrics _metrics;
     // The path every LocalReply shows; nothing resolves it, replies reach it by reference.
     private readonly ActorPath _replyPath;
@@ -46,7 +46,7 @@ public sealed class ProcessRegistry : IExtension
         Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
         var registry = Replication.RegistryActor.Props(Settings, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
-        _spawnRegion = SpawnRegion.Start(system, Settings);
+        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, _view, RegistryActor, SpawnRegion.Start(system, Settings)), Settings.Name + "-spawn");
     }
 
     /// <summary>This registry's settings.</summary>
@@ -98,44 +98,22 @@ public sealed class ProcessRegistry : IExtension
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
         if (_view.TryGet(key, out var entry)) return Task.FromResult(entry.Pid);
-        var request = new SpawnRequest(key, props);
-        PropsCheck.EnsureCanTravel(_system, request);
-        return Spawn(request, cancellationToken);
+        return Spawn(PropsCheck.RequestFor(_system, key, props), cancellationToken);
     }
 
     private async Task<IActorRef> Spawn(SpawnRequest request, CancellationToken cancellationToken)
     {
-        var key = request.Key;
-        var region = await _spawnRegion.ConfigureAwait(false);
-        var deadline = DateTime.UtcNow + Settings.SpawnTimeout;
-        while (true)
+        cancellationToken.ThrowIfCancellationRequested();
+        var reply = new LocalReply(_system.Provider, _replyPath);
+        _spawnClient.Tell(request, reply);
+        // The client answers every request, with a TimeoutException once spawn.timeout passed.
+        var answer = await reply.Answer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return answer switch
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero)
-                throw new TimeoutException($"No process for key '{key}' answered within {Settings.SpawnTimeout} (akka.cluster.process-registry.spawn.timeout).");
-            object reply;
-            try
-            {
-                var attempt = remaining < Settings.SpawnAttemptTimeout ? remaining : Settings.SpawnAttemptTimeout;
-                reply = await region.Ask<object>(request, attempt, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AskTimeoutException)
-            {
-                continue; // lost on its way (say, to a region that just died): ask again until the deadline
-            }
-            switch (reply)
-            {
-                case SpawnReply { Pid: { } pid }:
-                    return pid;
-                case SpawnReply:
-                    continue; // the key's previous host was stopping; its successor will answer
-                case Status.Failure failure:
-                    throw failure.Cause;
-                default:
-                    throw new InvalidOperationException($"Unexpected spawn reply {reply.GetType().Name} for key '{key}'.");
-            }
-        }
+            IActorRef pid => pid,
+            Status.Failure failure => throw failure.Cause,
+            _ => throw new InvalidOperationException($"Unexpected spawn answer {answer.GetType().Name} for key '{request.Key}'."),
+        };
     }
 
     /// <summary>
@@ -159,7 +137,7 @@ public sealed class ProcessRegistry : IExtension
     {
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
-        PropsCheck.EnsureCanTravel(_system, new SpawnRequest(key, props));
+        PropsCheck.RequestFor(_system, key, props);
         return new KeyBoundActorRef(this, _system, key, props);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Spawning;
 using ProcessRegistry.Akka.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -103,6 +104,45 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
         Assert.NotSame(held, newer.Records[0]);
         Assert.NotSame(held.Pid, newer.Records[0].Pid);
         Assert.Equal(FullPath(held.Pid, b), FullPath(newer.Records[0].Pid, b));
+    }
+
+    [Fact]
+    public async Task Spawn_batches_and_their_results_read_on_another_node_keep_every_request_and_answer()
+    {
+        var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
+        var system = (ExtendedActorSystem)a;
+        var plain = PropsCheck.RequestFor(system, "plain", Props.Create<Quiet>());
+        var tuned = PropsCheck.RequestFor(system, "tuned", Props.Create<Quiet>().WithDispatcher("akka.actor.internal-dispatcher").WithMailbox("akka.actor.default-mailbox"));
+        var withArguments = PropsCheck.RequestFor(system, "with-arguments", Props.Create(typeof(WithArguments), "lobby", 3, null));
+        SpawnRequest[] requests = [plain, tuned, withArguments, plain with { Key = "plain-again" }];
+
+        var batch = (SpawnBatch)RoundTrip(a, b, new SpawnBatch(17, requests));
+
+        Assert.Equal(17, batch.Shard);
+        Assert.Equal(requests.Select(r => r.Key), batch.Requests.Select(r => r.Key));
+        foreach (var (sent, read) in requests.Zip(batch.Requests))
+        {
+            Assert.Equal(sent.Props.Type, read.Props.Type);
+            Assert.Equal(sent.Props.Dispatcher, read.Props.Dispatcher);
+            Assert.Equal(sent.Props.Mailbox, read.Props.Mailbox);
+            Assert.Equal(sent.Props.Arguments ?? [], read.Props.Arguments ?? []);
+        }
+
+        var process = SpawnProcess(a, "spawned");
+        var record = new EntryRecord("spawned", process, Cluster.Get(a).SelfUniqueAddress, ImmutableDictionary<string, string>.Empty, 1, 2, null);
+        var results = ((SpawnResults)RoundTrip(a, b, new SpawnResults(
+            [SpawnResult.Holder(record), SpawnResult.Failed("broken", "it threw"), SpawnResult.AskAgain("stopping")]))).Results;
+
+        AssertSameRecord(record, results[0].Record!, a, b);
+        Assert.Equal(("broken", null, "it threw"), (results[1].Key, results[1].Record, results[1].Failure));
+        Assert.Equal(("stopping", null, null), (results[2].Key, results[2].Record, results[2].Failure));
+    }
+
+    private sealed class Quiet : ReceiveActor;
+
+    private sealed class WithArguments : ReceiveActor
+    {
+        public WithArguments(string room, int seats, string? topic) => ReceiveAny(_ => { });
     }
 
     private sealed class HashReversed<T> : IEqualityComparer<T> where T : notnull

@@ -165,6 +165,41 @@ public sealed class SpawnSpecs(ITestOutputHelper output)
             Assert.Equal(running[i], nodes[0].Registry().GetPid($"running/{i}"));
     }
 
+    [Fact]
+    public async Task A_process_whose_constructor_throws_fails_the_call_with_its_cause_and_is_never_registered()
+    {
+        var nodes = await StartCluster(2);
+        var watcher = CreateTestProbe();
+        nodes[0].Registry().Subscribe(watcher.Ref);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => nodes[0].Registry().GetPid("broken", Props.Create<Broken>()));
+
+        Assert.Contains("broken", error.Message);
+        Assert.Contains(Broken.Why, error.Message);
+        Assert.All(nodes, node => Assert.False(node.Registry().IsRegistered("broken")));
+        // Not even briefly: a registration would have been published here on its way out.
+        await watcher.ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>
+    /// The process an unregistered key leaves running is no longer the key's process: the key has
+    /// none, so a call with props starts one, as it would for any key without a process.
+    /// </summary>
+    [Fact]
+    public async Task After_a_spawned_key_is_unregistered_the_next_call_starts_a_fresh_process()
+    {
+        var nodes = await StartCluster(2);
+        var (props, run) = CountedProcess.ForNewRun();
+        var first = await nodes[0].Registry().GetPid("released", props);
+
+        Assert.True(await nodes[0].Registry().Unregister("released"));
+        var second = await nodes[0].Registry().GetPid("released", props);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(2, CountedProcess.StartsOf(run));
+        Assert.Equal(second, nodes[0].Registry().GetPid("released"));
+    }
+
     /// <summary>
     /// Spawns keys from <paramref name="from"/> until some land on <paramref name="host"/> (its
     /// region may register with the coordinator a little after the cluster is up); returns those.
@@ -198,4 +233,11 @@ public sealed class SpawnSpecs(ITestOutputHelper output)
 
     private static string Canonical(IActorRef pid, ActorSystem seenFrom) =>
         pid.Path.ToSerializationFormatWithAddress(AddressOf(seenFrom));
+
+    public sealed class Broken : ReceiveActor
+    {
+        public const string Why = "no room today";
+
+        public Broken() => throw new InvalidOperationException(Why);
+    }
 }

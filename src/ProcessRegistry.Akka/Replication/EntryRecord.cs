@@ -38,6 +38,9 @@ internal sealed record EntryRecord(
 
     public bool IsLive => _removedBecause == 0;
 
+    /// <summary>An upper estimate of its serialized size, to keep messages of many records below the frame size.</summary>
+    public int EstimatedWireSize => 2 * Key.Length + 256 + Metadata.Sum(pair => 2 * (pair.Key.Length + pair.Value.Length));
+
     public RegistryEntry ToEntry() =>
         new(Key, Pid, Owner.Address, Metadata, new DateTimeOffset(RegisteredAtTicks, TimeSpan.Zero)) { Version = Version };
 

@@ -17,8 +17,6 @@ namespace ProcessRegistry.Akka.Replication;
 /// </summary>
 internal sealed class RegistryActor : ReceiveActor, IWithTimers
 {
-    /// <summary>Broadcast messages stay far below akka.remote's default 128000-byte frame.</summary>
-    private const int BroadcastBytesPerMessage = 64 * 1024;
     // Bounds what one comparison ships (each copy is a whole bucket); the rest goes next interval.
     private const int BucketCopiesPerComparison = 64;
 
@@ -79,6 +77,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
                 if (Merge(record))
                     _metrics.Replicated(record.Version);
             }
+        });
+        Receive<MergeThenAnswer>(spawned =>
+        {
+            foreach (var record in spawned.Records)
+            {
+                if (Merge(record))
+                    _metrics.Replicated(record.Version);
+            }
+            foreach (var (caller, answer) in spawned.Answers)
+                caller.Tell(answer);
         });
         Receive<OwnerSnapshot>(HandleSnapshot);
         Receive<OwnerReplied>(HandleOwnerReply);
@@ -333,25 +341,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             peer.Tell(new OwnerSnapshot(self, takenAt, chunks[i], Last: i == chunks.Count - 1));
     }
 
-    /// <summary>Splits records into lists that each serialize well below the frame size; at least one list.</summary>
-    private static IEnumerable<List<EntryRecord>> Chunks(IEnumerable<EntryRecord> records)
-    {
-        var chunk = new List<EntryRecord>();
-        var bytes = 0;
-        foreach (var record in records)
-        {
-            var size = EstimatedSize(record);
-            if (chunk.Count > 0 && bytes + size > BroadcastBytesPerMessage)
-            {
-                yield return chunk;
-                chunk = new List<EntryRecord>();
-                bytes = 0;
-            }
-            chunk.Add(record);
-            bytes += size;
-        }
-        yield return chunk;
-    }
+    private static IEnumerable<List<EntryRecord>> Chunks(IEnumerable<EntryRecord> records) =>
+        MessageChunks.Of(records, record => record.EstimatedWireSize);
 
     private void HandleSnapshot(OwnerSnapshot snapshot)
     {
@@ -391,9 +382,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         !(_view.TryGet(record.Key, out var live) && live.Version >= record.Version)
             ? removal.Tombstone
             : null;
-
-    private static int EstimatedSize(EntryRecord record) =>
-        2 * record.Key.Length + 256 + record.Metadata.Sum(pair => 2 * (pair.Key.Length + pair.Value.Length));
 
     private void QueueSync(int bucket, PendingWrite write) => (_unsynced[bucket] ??= new List<PendingWrite>()).Add(write);
 

@@ -70,3 +70,9 @@ internal sealed record BucketFingerprints(long[] Fingerprints);
 /// <paramref name="Answer"/>, sends the merged bucket back.
 /// </summary>
 internal sealed record BucketCopy(int Bucket, RegistryBucket Data, bool Answer);
+
+/// <summary>
+/// Records a spawn brought to this node, applied to its view before each caller gets its answer,
+/// so a caller whose spawn completed reads the key here.
+/// </summary>
+internal sealed record MergeThenAnswer(IReadOnlyList<EntryRecord> Records, IReadOnlyList<(IActorRef Caller, object Answer)> Answers);

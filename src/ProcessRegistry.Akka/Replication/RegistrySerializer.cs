@@ -24,17 +24,20 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string TakenManifest = "T";
     private const string RejectedManifest = "X";
     private const string UnregisterReplyManifest = "Y";
-    private const string SpawnRequestManifest = "S";
     private const string RecordsChangedManifest = "C";
     private const string OwnerSnapshotManifest = "O";
     private const string UpdateMetadataManifest = "M";
     private const string NotRegisteredManifest = "N";
-    private const string SpawnReplyManifest = "P";
+    private const string SpawnResultsManifest = "P";
+    private const string SpawnBatchManifest = "G";
     private const string OwnerDigestManifest = "D";
     private const string SnapshotRequestManifest = "Q";
     private const string BucketManifest = "B";
     private const string FingerprintsManifest = "F";
     private const string BucketCopyManifest = "K";
+
+    // What a spawn result holds.
+    private const byte AskAgainTag = 0, HolderTag = 1, FailedTag = 2;
 
     // Buckets copied whole (a partition's exchange) can be far bigger than a broadcast: not kept.
     private const int MaxSpareStreamBytes = 256 * 1024;
@@ -63,12 +66,12 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         RegisterTaken => TakenManifest,
         RegisterRejected => RejectedManifest,
         UnregisterReply => UnregisterReplyManifest,
-        SpawnRequest => SpawnRequestManifest,
         RecordsChanged => RecordsChangedManifest,
         OwnerSnapshot => OwnerSnapshotManifest,
         UpdateMetadataCommand => UpdateMetadataManifest,
         NotRegistered => NotRegisteredManifest,
-        SpawnReply => SpawnReplyManifest,
+        SpawnResults => SpawnResultsManifest,
+        SpawnBatch => SpawnBatchManifest,
         OwnerDigest => OwnerDigestManifest,
         SnapshotRequest => SnapshotRequestManifest,
         RegistryBucket => BucketManifest,
@@ -78,9 +81,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     };
 
     public override byte[] ToBinary(object obj) =>
-        // One broadcast goes to every peer (each peer's endpoint writer serializes it), and a spawn
-        // request is serialized to check its props before it is sent: the first time is for all.
-        obj is RecordsChanged or SpawnRequest ? _serializedOnce.GetValue(obj, Serialize) : Serialize(obj);
+        // One broadcast goes to every peer (each peer's endpoint writer serializes it): the first time is for all.
+        obj is RecordsChanged ? _serializedOnce.GetValue(obj, Serialize) : Serialize(obj);
 
     private byte[] Serialize(object obj)
     {
@@ -145,10 +147,6 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     writer.Write(snapshot.Last);
                     WriteRecords(writer, snapshot.Records);
                     break;
-                case SpawnRequest request:
-                    writer.Write(request.Key);
-                    PropsWire.Write(writer, request.Props, system.Serialization);
-                    break;
                 case OwnerDigest digest:
                     WriteOwner(writer, digest.Owner);
                     writer.Write(digest.Count);
@@ -169,10 +167,11 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     writer.Write(copy.Answer);
                     WriteBucket(writer, copy.Data);
                     break;
-                case SpawnReply reply:
-                    writer.Write(reply.Key);
-                    writer.Write(reply.Pid is not null);
-                    if (reply.Pid is not null) WriteRef(writer, reply.Pid);
+                case SpawnBatch batch:
+                    WriteSpawnBatch(writer, batch);
+                    break;
+                case SpawnResults results:
+                    WriteSpawnResults(writer, results.Results);
                     break;
                 default:
                     throw new ArgumentException($"Cannot serialize {obj.GetType()} with {nameof(RegistrySerializer)}.");
@@ -200,8 +199,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             UpdateMetadataManifest => ReadUpdateMetadata(reader),
             NotRegisteredManifest => new NotRegistered(reader.ReadString()),
             OwnerSnapshotManifest => new OwnerSnapshot(ReadOwner(reader), reader.ReadInt64(), Last: reader.ReadBoolean(), Records: ReadRecords(reader)),
-            SpawnRequestManifest => new SpawnRequest(reader.ReadString(), PropsWire.Read(reader, system.Serialization)),
-            SpawnReplyManifest => new SpawnReply(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
+            SpawnBatchManifest => ReadSpawnBatch(reader),
+            SpawnResultsManifest => new SpawnResults(ReadSpawnResults(reader)),
             OwnerDigestManifest => new OwnerDigest(ReadOwner(reader), reader.ReadInt32(), reader.ReadInt64()),
             SnapshotRequestManifest => SnapshotRequest.Instance,
             BucketManifest => ReadBucket(reader),
@@ -209,6 +208,103 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             BucketCopyManifest => new BucketCopy(reader.Read7BitEncodedInt(), Answer: reader.ReadBoolean(), Data: ReadBucket(reader)),
             _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(RegistrySerializer)}."),
         };
+    }
+
+    /// <summary>
+    /// The batch's props shapes first, each once (a batch mostly spawns one kind of actor, and a
+    /// type's assembly-qualified name is most of a request), then each request: its key, its
+    /// shape's index and its arguments as the props check wrote them.
+    /// </summary>
+    private static void WriteSpawnBatch(BinaryWriter writer, SpawnBatch batch)
+    {
+        var shapes = new Dictionary<PropsShape, int>();
+        var indexes = new int[batch.Requests.Count];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            var shape = PropsShape.Of(batch.Requests[i].Props);
+            if (!shapes.TryGetValue(shape, out indexes[i]))
+                shapes.Add(shape, indexes[i] = shapes.Count);
+        }
+        writer.Write7BitEncodedInt(batch.Shard);
+        writer.Write7BitEncodedInt(shapes.Count);
+        foreach (var shape in shapes.Keys)
+            PropsWire.WriteShape(writer, shape);
+        writer.Write7BitEncodedInt(indexes.Length);
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            var request = batch.Requests[i];
+            writer.Write(request.Key);
+            writer.Write7BitEncodedInt(indexes[i]);
+            writer.Write7BitEncodedInt(request.Arguments.Length);
+            writer.Write(request.Arguments);
+        }
+    }
+
+    private SpawnBatch ReadSpawnBatch(BinaryReader reader)
+    {
+        var shard = reader.Read7BitEncodedInt();
+        var shapes = new PropsShape[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < shapes.Length; i++)
+            shapes[i] = PropsWire.ReadShape(reader);
+        var requests = new SpawnRequest[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var key = reader.ReadString();
+            var shape = shapes[reader.Read7BitEncodedInt()];
+            var arguments = reader.ReadBytes(reader.Read7BitEncodedInt());
+            requests[i] = arguments.AsSpan().SequenceEqual(PropsWire.NoArguments)
+                ? new SpawnRequest(key, PropsWire.Create(shape, []), PropsWire.NoArguments)
+                : new SpawnRequest(key, PropsWire.Create(shape, ReadArguments(arguments)), arguments);
+        }
+        return new SpawnBatch(shard, requests);
+    }
+
+    private object?[] ReadArguments(byte[] arguments)
+    {
+        using var reader = new BinaryReader(new MemoryStream(arguments));
+        return PropsWire.ReadArguments(reader, system.Serialization);
+    }
+
+    private void WriteSpawnResults(BinaryWriter writer, IReadOnlyList<SpawnResult> results)
+    {
+        var records = results.Where(r => r.Record is not null).Select(r => r.Record!).ToList();
+        var tables = WriteTables(writer, records.Select(record => record.Owner).Distinct(), records);
+        writer.Write7BitEncodedInt(results.Count);
+        foreach (var result in results)
+        {
+            switch (result)
+            {
+                case { Record: { } record }:
+                    writer.Write(HolderTag);
+                    WriteRecordFields(writer, record, tables);
+                    break;
+                case { Failure: { } failure }:
+                    writer.Write(FailedTag);
+                    writer.Write(result.Key);
+                    writer.Write(failure);
+                    break;
+                default:
+                    writer.Write(AskAgainTag);
+                    writer.Write(result.Key);
+                    break;
+            }
+        }
+    }
+
+    private SpawnResult[] ReadSpawnResults(BinaryReader reader)
+    {
+        var tables = ReadTables(reader);
+        var results = new SpawnResult[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = reader.ReadByte() switch
+            {
+                HolderTag => SpawnResult.Holder(ReadRecordFields(reader, tables)),
+                FailedTag => SpawnResult.Failed(reader.ReadString(), reader.ReadString()),
+                _ => SpawnResult.AskAgain(reader.ReadString()),
+            };
+        }
+        return results;
     }
 
     private static long[] ReadFingerprints(BinaryReader reader)
@@ -233,58 +329,64 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     }
 
     /// <summary>
-    /// Records with a table of their owners first: a broadcast or snapshot comes from one owner,
-    /// so its address is written (and parsed) once per message instead of once per record.
+    /// Records with tables first: their owners' addresses, and the parents of their pids. A
+    /// broadcast or snapshot comes from one owner, and its processes share a few parents (/user, a
+    /// spawn shard's host), so each is written, parsed and resolved once per message rather than
+    /// once per record.
     /// </summary>
     private void WriteRecords(BinaryWriter writer, IReadOnlyCollection<EntryRecord> records)
     {
-        var owners = WriteOwnerTable(writer, records.Select(record => record.Owner).Distinct());
-        WriteRecordList(writer, records, owners);
+        var tables = WriteTables(writer, records.Select(record => record.Owner).Distinct(), records);
+        WriteRecordList(writer, records, tables);
     }
 
-    private EntryRecord[] ReadRecords(BinaryReader reader) => ReadRecordList(reader, ReadOwnerTable(reader));
+    private EntryRecord[] ReadRecords(BinaryReader reader) => ReadRecordList(reader, ReadTables(reader));
 
     /// <summary>
     /// A bucket is written in one order whatever order its replica holds it in (owners by
-    /// address, keys ordinal), because the replicator compares replicas by a digest of these bytes.
+    /// address, keys ordinal, parents as their records first name them), because the replicator
+    /// compares replicas by a digest of these bytes.
     /// </summary>
     private void WriteBucket(BinaryWriter writer, RegistryBucket bucket)
     {
         var slices = bucket.Slices.OrderBy(pair => pair.Key, Comparer<UniqueAddress>.Default).ToList();
-        var owners = WriteOwnerTable(writer, slices
-            .SelectMany(pair => pair.Value.Records.Select(record => record.Owner).Prepend(pair.Key))
-            .Concat(bucket.Removed)
-            .Distinct()
-            .Order(Comparer<UniqueAddress>.Default));
+        var tables = WriteTables(writer,
+            slices
+                .SelectMany(pair => pair.Value.Records.Select(record => record.Owner).Prepend(pair.Key))
+                .Concat(bucket.Removed)
+                .Distinct()
+                .Order(Comparer<UniqueAddress>.Default),
+            slices.SelectMany(pair => pair.Value.Records));
         writer.Write7BitEncodedInt(bucket.Removed.Count);
         foreach (var removed in bucket.Removed.Order(Comparer<UniqueAddress>.Default))
-            writer.Write7BitEncodedInt(owners[removed]);
+            writer.Write7BitEncodedInt(tables.Owners[removed]);
         writer.Write7BitEncodedInt(slices.Count);
         foreach (var (owner, slice) in slices)
         {
-            writer.Write7BitEncodedInt(owners[owner]);
+            writer.Write7BitEncodedInt(tables.Owners[owner]);
             writer.Write(slice.Version);
-            WriteRecordList(writer, slice.Records, owners);
+            WriteRecordList(writer, slice.Records, tables);
         }
     }
 
     private RegistryBucket ReadBucket(BinaryReader reader)
     {
-        var owners = ReadOwnerTable(reader);
+        var tables = ReadTables(reader);
         var removed = ImmutableHashSet.CreateBuilder<UniqueAddress>();
         for (var count = reader.Read7BitEncodedInt(); count > 0; count--)
-            removed.Add(owners[reader.Read7BitEncodedInt()]);
+            removed.Add(tables.Owners[reader.Read7BitEncodedInt()]);
         var slices = ImmutableDictionary.CreateBuilder<UniqueAddress, OwnerSlice>();
         for (var count = reader.Read7BitEncodedInt(); count > 0; count--)
         {
-            var owner = owners[reader.Read7BitEncodedInt()];
+            var owner = tables.Owners[reader.Read7BitEncodedInt()];
             var version = reader.ReadInt64();
-            slices[owner] = OwnerSlice.Of(version, ReadRecordList(reader, owners));
+            slices[owner] = OwnerSlice.Of(version, ReadRecordList(reader, tables));
         }
         return new RegistryBucket(slices.ToImmutable(), removed.ToImmutable());
     }
 
-    private static Dictionary<UniqueAddress, int> WriteOwnerTable(BinaryWriter writer, IEnumerable<UniqueAddress> distinctOwners)
+    /// <summary>Writes the owners (in the order given) and the distinct parents of the records' owned pids (in record order).</summary>
+    private TablesWritten WriteTables(BinaryWriter writer, IEnumerable<UniqueAddress> distinctOwners, IEnumerable<EntryRecord> records)
     {
         var owners = new Dictionary<UniqueAddress, int>();
         foreach (var owner in distinctOwners)
@@ -292,48 +394,81 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         writer.Write7BitEncodedInt(owners.Count);
         foreach (var owner in owners.Keys)
             WriteOwner(writer, owner);
-        return owners;
+
+        var parents = new Dictionary<ActorPath, int>(PathElementsComparer.Instance);
+        foreach (var record in records)
+        {
+            if (IsOnOwner(record) && !parents.ContainsKey(record.Pid.Path.Parent))
+                parents.Add(record.Pid.Path.Parent, parents.Count);
+        }
+        writer.Write7BitEncodedInt(parents.Count);
+        foreach (var parent in parents.Keys)
+        {
+            var elements = parent.Elements;
+            writer.Write7BitEncodedInt(elements.Count);
+            foreach (var element in elements)
+                writer.Write(element);
+        }
+        return new TablesWritten(owners, parents);
     }
 
-    private UniqueAddress[] ReadOwnerTable(BinaryReader reader)
+    private TablesRead ReadTables(BinaryReader reader)
     {
         var owners = new UniqueAddress[reader.Read7BitEncodedInt()];
         for (var i = 0; i < owners.Length; i++)
             owners[i] = ReadOwner(reader);
-        return owners;
+        var parents = new string[reader.Read7BitEncodedInt()][];
+        for (var i = 0; i < parents.Length; i++)
+        {
+            var elements = parents[i] = new string[reader.Read7BitEncodedInt()];
+            for (var e = 0; e < elements.Length; e++)
+                elements[e] = reader.ReadString();
+        }
+        return new TablesRead(owners, parents, _parents);
     }
 
-    /// <summary>Each record names its owner by its index in the owner table written before it.</summary>
-    private void WriteRecordList(BinaryWriter writer, IReadOnlyCollection<EntryRecord> records, Dictionary<UniqueAddress, int> owners)
+    /// <summary>Each record names its owner, and its pid's parent, by their indexes in the tables written before it.</summary>
+    private void WriteRecordList(BinaryWriter writer, IReadOnlyCollection<EntryRecord> records, TablesWritten tables)
     {
         writer.Write7BitEncodedInt(records.Count);
         foreach (var record in records)
-        {
-            writer.Write7BitEncodedInt(owners[record.Owner]);
-            WriteRecordFields(writer, record);
-        }
+            WriteRecordFields(writer, record, tables);
     }
 
-    private EntryRecord[] ReadRecordList(BinaryReader reader, UniqueAddress[] owners)
+    private EntryRecord[] ReadRecordList(BinaryReader reader, TablesRead tables)
     {
         var records = new EntryRecord[reader.Read7BitEncodedInt()];
         for (var i = 0; i < records.Length; i++)
-            records[i] = ReadRecordFields(reader, owners[reader.Read7BitEncodedInt()]);
+            records[i] = ReadRecordFields(reader, tables);
         return records;
     }
 
-    private void WriteRecord(BinaryWriter writer, EntryRecord record)
-    {
-        WriteOwner(writer, record.Owner);
-        WriteRecordFields(writer, record);
-    }
+    private void WriteRecord(BinaryWriter writer, EntryRecord record) => WriteRecords(writer, [record]);
 
-    private EntryRecord ReadRecord(BinaryReader reader) => ReadRecordFields(reader, ReadOwner(reader));
+    private EntryRecord ReadRecord(BinaryReader reader) => ReadRecords(reader)[0];
 
-    private void WriteRecordFields(BinaryWriter writer, EntryRecord record)
+    /// <summary>
+    /// A process lives on its owner's node, so its path is written without the owner's address
+    /// (and rebuilt from it) as its parent's index, its name and its uid: shorter records, and no
+    /// path parse per record on the reader.
+    /// </summary>
+    private void WriteRecordFields(BinaryWriter writer, EntryRecord record, TablesWritten tables)
     {
+        writer.Write7BitEncodedInt(tables.Owners[record.Owner]);
         writer.Write(record.Key);
-        WriteOwnedRef(writer, record.Pid, record.Owner.Address);
+        var onOwner = IsOnOwner(record);
+        writer.Write(onOwner);
+        if (onOwner)
+        {
+            var path = record.Pid.Path;
+            writer.Write7BitEncodedInt(tables.Parents[path.Parent]);
+            writer.Write(path.Name);
+            writer.Write(path.Uid);
+        }
+        else
+        {
+            WriteRef(writer, record.Pid);
+        }
         WriteMetadata(writer, record.Metadata);
         writer.Write(record.RegisteredAtTicks);
         writer.Write(record.Version);
@@ -345,18 +480,41 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     /// version of a key once) is that very instance, not a copy: DData gossip and snapshots mostly
     /// bring records the broadcasts already did, and the view and the replica then share them.
     /// </summary>
-    private EntryRecord ReadRecordFields(BinaryReader reader, UniqueAddress owner)
+    private EntryRecord ReadRecordFields(BinaryReader reader, TablesRead tables)
     {
+        var owner = tables.Owners[reader.Read7BitEncodedInt()];
         var key = reader.ReadString();
-        var path = ReadOwnedPath(reader);
+        string? fullPath = null;
+        ActorPath? parent = null;
+        string? name = null;
+        long uid = 0;
+        if (reader.ReadBoolean())
+        {
+            parent = tables.ParentOn(owner.Address, reader.Read7BitEncodedInt());
+            name = reader.ReadString();
+            uid = reader.ReadInt64();
+        }
+        else
+        {
+            fullPath = reader.ReadString();
+        }
         var metadata = ReadMetadata(reader);
         var registeredAt = reader.ReadInt64();
         var version = reader.ReadInt64();
         var removed = reader.ReadByte();
         if (View is { } view && view.TryGet(key, out var known) && known.Version == version && known.Owner.Equals(owner))
             return known;
-        return new EntryRecord(key, Resolve(path, owner.Address), owner, metadata, registeredAt, version,
+        var pid = parent is null
+            ? system.Provider.ResolveActorRef(fullPath!)
+            : _remoteRefs.Resolve(new ChildActorPath(parent, name!, uid));
+        return new EntryRecord(key, pid, owner, metadata, registeredAt, version,
             removed == 0 ? null : (UnregisterReason)(removed - 1));
+    }
+
+    private bool IsOnOwner(EntryRecord record)
+    {
+        var home = record.Pid is IInternalActorRef { IsLocal: true } ? system.Provider.DefaultAddress : record.Pid.Path.Address;
+        return home.Equals(record.Owner.Address);
     }
 
     private static void WriteOwner(BinaryWriter writer, UniqueAddress owner)
@@ -367,43 +525,25 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
 
     private UniqueAddress ReadOwner(BinaryReader reader) => _owners.Parse(reader.ReadString(), reader.ReadInt32());
 
-    /// <summary>
-    /// A process lives on its owner's node, so its path is written without the owner's address
-    /// (and rebuilt from it): shorter records, and no full path parse per record on the reader.
-    /// </summary>
-    private void WriteOwnedRef(BinaryWriter writer, IActorRef pid, Address owner)
+    /// <summary>A message's tables as written: the index of each owner and each parent.</summary>
+    private readonly record struct TablesWritten(Dictionary<UniqueAddress, int> Owners, Dictionary<ActorPath, int> Parents);
+
+    /// <summary>A message's tables as read; each parent is resolved (for its owner) once per message.</summary>
+    private sealed class TablesRead(UniqueAddress[] owners, string[][] parents, ParentPathCache cache)
     {
-        var home = pid is IInternalActorRef { IsLocal: true } ? system.Provider.DefaultAddress : pid.Path.Address;
-        var onOwner = home.Equals(owner);
-        writer.Write(onOwner);
-        if (!onOwner)
+        private readonly (Address? Owner, ActorPath? Path)[] _resolved = new (Address?, ActorPath?)[parents.Length];
+
+        public UniqueAddress[] Owners { get; } = owners;
+
+        public ActorPath ParentOn(Address owner, int index)
         {
-            WriteRef(writer, pid);
-            return;
+            var (resolvedFor, path) = _resolved[index];
+            if (path is not null && resolvedFor!.Equals(owner)) return path;
+            path = cache.ParentOf(owner, parents[index]);
+            _resolved[index] = (owner, path);
+            return path;
         }
-        var elements = pid.Path.Elements;
-        writer.Write7BitEncodedInt(elements.Count);
-        foreach (var element in elements)
-            writer.Write(element);
-        writer.Write(pid.Path.Uid);
     }
-
-    private static OwnedPath ReadOwnedPath(BinaryReader reader)
-    {
-        if (!reader.ReadBoolean())
-            return new OwnedPath(reader.ReadString(), null, 0);
-        var elements = new string[reader.Read7BitEncodedInt()];
-        for (var i = 0; i < elements.Length; i++)
-            elements[i] = reader.ReadString();
-        return new OwnedPath(null, elements, reader.ReadInt64());
-    }
-
-    private IActorRef Resolve(OwnedPath path, Address owner) => path.Elements is null
-        ? system.Provider.ResolveActorRef(path.FullPath!)
-        : _remoteRefs.Resolve(_parents.PathOf(owner, path.Elements, path.Uid));
-
-    /// <summary>A pid as written: its full path, or its elements and uid on the record's owner.</summary>
-    private readonly record struct OwnedPath(string? FullPath, string[]? Elements, long Uid);
 
     private static void WriteRef(BinaryWriter writer, IActorRef actorRef) =>
         writer.Write(Serialization.SerializedActorPath(actorRef));

@@ -1,107 +1,220 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
+using Akka.Cluster;
 using Akka.Event;
 using ProcessRegistry.Akka.Replication;
 
 namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
-/// The sharding entity of one key: starts the key's process as its child, registers it, and
-/// answers every request with the child's ref. It lives exactly as long as its process: when the
-/// child stops, the host passivates, and the owner's watch removes the entry.
+/// The sharding entity of one spawn shard, and so the only node that may start a process for
+/// the shard's keys: it starts each key's process as its child, registers it once it has
+/// started, and answers every request for the key with the holder's record. A process decides
+/// its own lifetime; the host forgets it when it stops, and the owner's watch removes its entry.
 /// </summary>
 /// <remarks>
-/// The host registers by telling its node's registry actor and taking the answer as a message,
-/// not through an Ask: spawning is bound by CPU, and an Ask costs a temporary actor, a timer
-/// and a task per process.
+/// One host per shard rather than per key: a spawn then costs one actor (the user's process)
+/// instead of two, sharding routes one batch per shard and node instead of one message per key,
+/// and the answers go back the same way. Hosts live as long as their shard stays on the node.
 /// </remarks>
-internal sealed class SpawnHost : ReceiveActor, IWithStash, IWithTimers
+internal sealed class SpawnHost : UntypedActor, IWithTimers
 {
-    private IActorRef? _process;
+    private readonly LocalView _view;
+    private readonly IActorRef _registry;
+    private readonly UniqueAddress _self;
+    private readonly TimeSpan _startTimeout;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private static readonly Identify StartedProbe = new(null);
+
+    // Started and not registered yet: the clients waiting for the answer.
+    private readonly Dictionary<string, Starting> _starting = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, string> _keyOf = new();
+    // Why a child failed to start, kept from its supervision until its Terminated arrives.
+    private readonly Dictionary<IActorRef, Exception> _startFailures = new();
+    private readonly Dictionary<IActorRef, List<SpawnResult>> _outgoing = new();
+    private bool _sendScheduled;
 
     public SpawnHost()
     {
-        Receive<SpawnRequest>(Spawn);
-        Receive<Terminated>(_ => BeginStopping());
+        var registry = ProcessRegistry.Get(Context.System);
+        _view = registry.View;
+        _registry = registry.RegistryActor;
+        _startTimeout = registry.Settings.AskTimeout;
+        _self = Cluster.Get(Context.System).SelfUniqueAddress;
     }
-
-    public IStash Stash { get; set; } = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props() => global::Akka.Actor.Props.Create<SpawnHost>();
+    // A mailbox named in the props spares Akka's ActorOf the reflection over the actor type's
+    // mailbox requirements (and the lock of a Lazy) that an unnamed one costs.
+    public static Props Props() => global::Akka.Actor.Props.Create<SpawnHost>().WithMailbox("akka.actor.default-mailbox");
 
-    private void Spawn(SpawnRequest request)
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer(nameof(CheckStarts), CheckStarts.Instance, _startTimeout);
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
     {
-        if (_process is not null)
-        {
-            Sender.Tell(new SpawnReply(request.Key, _process));
-            return;
-        }
-        var process = Context.Watch(Context.ActorOf(request.Props, "process"));
-        var registry = ProcessRegistry.Get(Context.System);
-        // Force: sharding guarantees this is the key's only host, so a holder left over from a
-        // crashed node must give way.
-        registry.RegistryActor.Tell(new RegisterCommand(request.Key, process, ImmutableDictionary<string, string>.Empty, Force: true));
-        Timers.StartSingleTimer(nameof(RegistrationTimedOut), RegistrationTimedOut.Instance, registry.Settings.AskTimeout);
-        var requester = Sender;
+        if (cause is not ActorInitializationException { Actor: { } child }) return global::Akka.Actor.SupervisorStrategy.DefaultDecider.Decide(cause);
+        // The constructor's own exception, not the reflection or Akka wrappers around it.
+        var thrown = cause;
+        while (thrown.InnerException is { } inner)
+            thrown = inner;
+        _startFailures[child] = thrown;
+        return Directive.Stop;
+    });
 
-        void Fail(Exception cause)
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            Context.GetLogger().Error(cause, "Could not register the process for key [{0}].", request.Key);
-            requester.Tell(new Status.Failure(cause));
-            Context.Stop(process);
-            UnbecomeStacked();
+            case SpawnBatch batch:
+                foreach (var request in batch.Requests)
+                    Handle(request, Sender);
+                break;
+            case ActorIdentity { Subject: { } process }:
+                Register(process);
+                break;
+            case ActorIdentity:
+                break; // the process stopped before it answered; its Terminated settles the key
+            case RegisterAccepted accepted:
+                Registered(accepted.Record);
+                break;
+            case RegisterRejected:
+                // A forced registration is refused only when the process already stopped; its
+                // Terminated settles the key.
+                break;
+            case Terminated terminated:
+                Stopped(terminated.ActorRef);
+                break;
+            case SendResults:
+                Send();
+                break;
+            case CheckStarts:
+                GiveUpSlowStarts();
+                break;
+            default:
+                Unhandled(message);
+                break;
         }
+    }
 
-        BecomeStacked(message =>
-        {
-            switch (message)
-            {
-                case RegisterAccepted:
-                    Timers.Cancel(nameof(RegistrationTimedOut));
-                    _process = process;
-                    requester.Tell(new SpawnReply(request.Key, process));
-                    UnbecomeStacked();
-                    Stash.UnstashAll();
-                    return true;
-                case RegisterRejected rejected:
-                    Timers.Cancel(nameof(RegistrationTimedOut));
-                    Fail(new ArgumentException(rejected.Reason));
-                    return true;
-                case RegistrationTimedOut:
-                    Fail(new TimeoutException($"The registry did not register the process for key '{request.Key}' within {registry.Settings.AskTimeout}."));
-                    return true;
-                default:
-                    Stash.Stash();
-                    return true;
-            }
-        });
+    private void Handle(SpawnRequest request, IActorRef client)
+    {
+        var key = request.Key;
+        if (_starting.TryGetValue(key, out var starting))
+            starting.Clients.Add(client);
+        else if (HolderHere(key) is { } holder)
+            Answer(client, SpawnResult.Holder(holder));
+        else
+            Start(request, client);
     }
 
     /// <summary>
-    /// The process is gone, so the host goes too. Requests already on their way here are told to
-    /// ask again: the shard buffers them once it handles the Passivate and starts a fresh host.
+    /// The key's live entry when this node owns it: a process this host started, or one of this
+    /// node's processes registered directly. An entry another node owns may be a leftover of a
+    /// node that crashed, which sharding's single activation overrides (the registration is
+    /// forced). A process of this host that no longer holds its key (unregistered, or left running
+    /// after losing a conflict) is not the key's process any more: the key gets a fresh one.
     /// </summary>
-    private void BeginStopping()
+    private EntryRecord? HolderHere(string key) =>
+        _view.TryGet(key, out var record) && record.Owner.Equals(_self) && !ProcessRegistry.IsKnownDead(record.Pid)
+            ? record
+            : null;
+
+    private void Start(SpawnRequest request, IActorRef client)
     {
-        _process = null;
-        Context.Parent.Tell(new Passivate(StopHost.Instance));
-        Become(() =>
+        IActorRef process;
+        try
         {
-            Receive<SpawnRequest>(request => Sender.Tell(new SpawnReply(request.Key, null)));
-            Receive<StopHost>(_ => Context.Stop(Self));
-        });
+            process = Context.ActorOf(request.Props);
+        }
+        catch (Exception ex)
+        {
+            Answer(client, SpawnResult.Failed(request.Key, $"The process for key '{request.Key}' could not be created: {ex.Message}"));
+            return;
+        }
+        Context.Watch(process);
+        _keyOf[process] = request.Key;
+        _starting[request.Key] = new Starting(process, DateTime.UtcNow, [client]);
+        // A process answers only once its constructor ran: one that throws is never registered,
+        // and its caller gets the exception rather than a pid that is already dead.
+        process.Tell(StartedProbe);
     }
 
-    private sealed class RegistrationTimedOut
+    private void Register(IActorRef process)
     {
-        public static readonly RegistrationTimedOut Instance = new();
+        if (!_keyOf.TryGetValue(process, out var key) || !_starting.TryGetValue(key, out var starting) || !starting.Process.Equals(process)) return;
+        _registry.Tell(new RegisterCommand(key, process, ImmutableDictionary<string, string>.Empty, Force: true));
     }
 
-    private sealed class StopHost
+    private void Registered(EntryRecord record)
     {
-        public static readonly StopHost Instance = new();
+        if (!_starting.TryGetValue(record.Key, out var starting) || !starting.Process.Equals(record.Pid)) return;
+        _starting.Remove(record.Key);
+        foreach (var client in starting.Clients)
+            Answer(client, SpawnResult.Holder(record));
+    }
+
+    private void Stopped(IActorRef process)
+    {
+        var failure = _startFailures.Remove(process, out var cause) ? cause : null;
+        if (!_keyOf.Remove(process, out var key)) return;
+        if (!_starting.TryGetValue(key, out var starting) || !starting.Process.Equals(process)) return;
+        _starting.Remove(key);
+        var result = failure is null
+            ? SpawnResult.AskAgain(key)
+            : SpawnResult.Failed(key, $"The process for key '{key}' failed to start: {failure.Message}");
+        foreach (var client in starting.Clients)
+            Answer(client, result);
+    }
+
+    /// <summary>A process that neither started nor stopped, or a registry actor that did not answer (it answers unless it is restarting): the clients ask again.</summary>
+    private void GiveUpSlowStarts()
+    {
+        var due = DateTime.UtcNow - _startTimeout;
+        foreach (var (key, starting) in _starting.Where(pair => pair.Value.Since < due).ToList())
+        {
+            _log.Warning("The process for key [{0}] was not started and registered within {1}; stopping it.", key, _startTimeout);
+            _starting.Remove(key);
+            Context.Stop(starting.Process);
+            foreach (var client in starting.Clients)
+                Answer(client, SpawnResult.AskAgain(key));
+        }
+    }
+
+    /// <summary>Answers go out once the host has handled what is in its mailbox, a batch per client.</summary>
+    private void Answer(IActorRef client, SpawnResult result)
+    {
+        if (!_outgoing.TryGetValue(client, out var results))
+            _outgoing[client] = results = new List<SpawnResult>();
+        results.Add(result);
+        if (_sendScheduled) return;
+        _sendScheduled = true;
+        Self.Tell(SendResults.Instance);
+    }
+
+    private void Send()
+    {
+        _sendScheduled = false;
+        foreach (var (client, results) in _outgoing)
+        {
+            foreach (var chunk in MessageChunks.Of(results, result => result.Record?.EstimatedWireSize ?? 3 * result.Key.Length + 2 * (result.Failure?.Length ?? 0) + 8))
+                client.Tell(new SpawnResults(chunk));
+        }
+        _outgoing.Clear();
+    }
+
+    /// <summary>A process starting, then being registered; the clients wait for the answer.</summary>
+    private sealed record Starting(IActorRef Process, DateTime Since, List<IActorRef> Clients);
+
+    private sealed class SendResults
+    {
+        public static readonly SendResults Instance = new();
+    }
+
+    private sealed class CheckStarts
+    {
+        public static readonly CheckStarts Instance = new();
     }
 }

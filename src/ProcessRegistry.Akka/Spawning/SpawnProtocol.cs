@@ -1,9 +1,35 @@
 using Akka.Actor;
+using ProcessRegistry.Akka.Replication;
 
 namespace ProcessRegistry.Akka.Spawning;
 
-/// <summary>Sent through the spawn region: the host entity of <paramref name="Key"/> starts the process from <paramref name="Props"/> if it has none.</summary>
-internal sealed record SpawnRequest(string Key, Props Props);
+/// <summary>
+/// A caller's request to this node's <see cref="SpawnClient"/>: the process of <paramref name="Key"/>,
+/// started from <paramref name="Props"/> if there is none. <paramref name="Arguments"/> are the
+/// props' constructor arguments in their wire form (<see cref="PropsWire"/>), made by the check on
+/// the calling node.
+/// </summary>
+internal sealed record SpawnRequest(string Key, Props Props, byte[] Arguments);
 
-/// <summary>The process that now holds the key; null when the host was stopping with its old process and the caller must ask again.</summary>
-internal sealed record SpawnReply(string Key, IActorRef? Pid);
+/// <summary>
+/// Every request one node has for the keys of <paramref name="Shard"/>, sent through the spawn
+/// region to that shard's <see cref="SpawnHost"/>, the only one in the cluster.
+/// </summary>
+internal sealed record SpawnBatch(int Shard, IReadOnlyList<SpawnRequest> Requests);
+
+/// <summary>A host's answers to one node's <see cref="SpawnClient"/>, as many as it had ready.</summary>
+internal sealed record SpawnResults(IReadOnlyList<SpawnResult> Results);
+
+/// <summary>
+/// The host's answer for <paramref name="Key"/>: the record of the process that holds it, or why
+/// its process could not start; neither when the process stopped while it was being registered,
+/// and the client asks again.
+/// </summary>
+internal sealed record SpawnResult(string Key, EntryRecord? Record, string? Failure)
+{
+    public static SpawnResult Holder(EntryRecord record) => new(record.Key, record, null);
+
+    public static SpawnResult Failed(string key, string failure) => new(key, null, failure);
+
+    public static SpawnResult AskAgain(string key) => new(key, null, null);
+}

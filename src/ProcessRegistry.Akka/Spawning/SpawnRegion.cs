@@ -1,15 +1,17 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
+using ProcessRegistry.Akka.Replication;
 
 namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
 /// Starts the registry's sharding region on this node. Its settings come from the user's
 /// akka.cluster.sharding with four exceptions the spawn contract needs: no idle passivation
-/// (messages go straight to the process, so the host never looks busy), no remembered
+/// (messages go straight to the processes, so a host never looks busy), no remembered
 /// entities (a process that stopped must not come back by itself), DData coordinator state, and
-/// no rebalancing (<see cref="NoRebalanceAllocation"/>).
+/// no rebalancing (<see cref="NoRebalanceAllocation"/>). Each shard has one entity, its
+/// <see cref="SpawnHost"/>, named by the shard's number.
 /// </summary>
 internal static class SpawnRegion
 {
@@ -25,11 +27,24 @@ internal static class SpawnRegion
         var shardingSettings = ClusterShardingSettings.Create(
             overrides.WithFallback(system.Settings.Config.GetConfig("akka.cluster.sharding")),
             system.Settings.Config.GetConfig("akka.cluster.singleton"));
-        var extractor = HashCodeMessageExtractor.Create(
-            settings.SpawnShards,
-            message => message is SpawnRequest request ? request.Key : null!,
-            message => message);
-        return sharding.StartAsync(settings.SpawnTypeName, SpawnHost.Props(), shardingSettings, extractor,
+        return sharding.StartAsync(settings.SpawnTypeName, SpawnHost.Props(), shardingSettings, new BatchRouting(),
             new NoRebalanceAllocation(sharding.DefaultShardAllocationStrategy(shardingSettings)), PoisonPill.Instance);
+    }
+
+    /// <summary>The spawn shard of a registry key: a stable hash, the same on every node.</summary>
+    public static int ShardOf(string key, int shards) => (int)(StableHash.Of(key) % (uint)shards);
+
+    /// <summary>A batch goes to its shard's host, whose entity id is the shard id.</summary>
+    private sealed class BatchRouting : IMessageExtractor
+    {
+        public string EntityId(object message) => message is SpawnBatch batch ? ShardName(batch.Shard) : null!;
+
+        public object EntityMessage(object message) => message;
+
+        public string ShardId(object message) => EntityId(message);
+
+        public string ShardId(string entityId, object? messageHint = null) => entityId;
+
+        private static string ShardName(int shard) => shard.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

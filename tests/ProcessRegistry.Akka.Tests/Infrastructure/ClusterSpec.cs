@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Remote;
 using Akka.Remote.Transport;
@@ -75,6 +76,20 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
                 Assert.Equal(count, Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up));
         }, Patience);
         return nodes;
+    }
+
+    /// <summary>
+    /// Waits until the spawn region of every node is registered with the sharding coordinator:
+    /// before that, new shards, and with them new keys, all go to the regions already registered.
+    /// </summary>
+    protected async Task AwaitSpawnRegions(ActorSystem[] nodes)
+    {
+        var region = ClusterSharding.Get(nodes[0]).ShardRegion(nodes[0].Registry().Settings.SpawnTypeName);
+        await AwaitAssertAsync(async () =>
+        {
+            var current = await region.Ask<CurrentRegions>(GetCurrentRegions.Instance, Patience);
+            Assert.Equal(nodes.Length, current.Regions.Count);
+        }, Patience);
     }
 
     /// <summary>Starts one more node and joins it to the cluster of the TestKit system.</summary>

@@ -1,0 +1,213 @@
+using Akka.Actor;
+using Akka.Event;
+using ProcessRegistry.Akka.Replication;
+
+namespace ProcessRegistry.Akka.Spawning;
+
+/// <summary>
+/// This node's side of spawn on demand: it collects the node's <see cref="SpawnRequest"/>s, asks
+/// each shard's host once per key (however many callers wait for it) with one batch per shard,
+/// sends again what got no answer within an attempt, and hands the answers to the registry actor,
+/// which applies the records to this node's view before it answers the callers: a caller whose
+/// GetPid(key, props) completed finds the key here.
+/// </summary>
+internal sealed class SpawnClient : UntypedActor, IWithTimers
+{
+    private readonly ProcessRegistrySettings _settings;
+    private readonly LocalView _view;
+    private readonly IActorRef _registry;
+    private readonly Task<IActorRef> _regionStarted;
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, List<SpawnRequest>> _unsent = new();
+    private IActorRef? _region;
+    private bool _sendScheduled;
+
+    public SpawnClient(ProcessRegistrySettings settings, LocalView view, IActorRef registry, Task<IActorRef> regionStarted)
+    {
+        _settings = settings;
+        _view = view;
+        _registry = registry;
+        _regionStarted = regionStarted;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ProcessRegistrySettings settings, LocalView view, IActorRef registry, Task<IActorRef> regionStarted) =>
+        global::Akka.Actor.Props.Create(() => new SpawnClient(settings, view, registry, regionStarted));
+
+    protected override void PreStart()
+    {
+        _regionStarted.PipeTo(Self, success: region => new RegionStarted(region), failure: ex => new Status.Failure(ex));
+        var shortest = Math.Min(_settings.SpawnAttemptTimeout.Ticks, _settings.SpawnTimeout.Ticks);
+        var check = TimeSpan.FromTicks(Math.Clamp(shortest / 10, TimeSpan.TicksPerMillisecond * 20, TimeSpan.TicksPerSecond));
+        Timers.StartPeriodicTimer(nameof(CheckPending), CheckPending.Instance, check);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case SpawnRequest request:
+                Request(request, Sender);
+                break;
+            case SpawnResults results:
+                Settle(results.Results);
+                break;
+            case SendBatches:
+                SendUnsent();
+                break;
+            case CheckPending:
+                RetryOrExpire();
+                break;
+            case RegionStarted started:
+                _region = started.Region;
+                SendUnsent();
+                break;
+            case Status.Failure failure:
+                Context.GetLogger().Error(failure.Cause, "The spawn region did not start; GetPid(key, props) cannot spawn on this node.");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Request(SpawnRequest request, IActorRef caller)
+    {
+        // Registered while the request was on its way here (by another node's spawn, say).
+        if (_view.TryGet(request.Key, out var known))
+        {
+            caller.Tell(known.Pid);
+            return;
+        }
+        if (_pending.TryGetValue(request.Key, out var pending))
+        {
+            pending.Callers.Add(caller);
+            return;
+        }
+        _pending[request.Key] = new Pending(request, [caller], DateTime.UtcNow + _settings.SpawnTimeout);
+        Queue(request);
+    }
+
+    private void Queue(SpawnRequest request)
+    {
+        var shard = SpawnRegion.ShardOf(request.Key, _settings.SpawnShards);
+        if (!_unsent.TryGetValue(shard, out var requests))
+            _unsent[shard] = requests = new List<SpawnRequest>();
+        requests.Add(request);
+        if (_sendScheduled || _region is null) return;
+        _sendScheduled = true;
+        Self.Tell(SendBatches.Instance); // after the requests already in the mailbox
+    }
+
+    private void SendUnsent()
+    {
+        _sendScheduled = false;
+        if (_region is null) return;
+        var now = DateTime.UtcNow;
+        foreach (var (shard, queued) in _unsent)
+        {
+            // Not those that expired while queued.
+            var requests = queued.Where(request => _pending.ContainsKey(request.Key));
+            foreach (var chunk in MessageChunks.Of(requests, request => 3 * request.Key.Length + request.Arguments.Length + 8))
+            {
+                if (chunk.Count == 0) continue;
+                foreach (var request in chunk)
+                    _pending[request.Key].SentAt = now;
+                _region.Tell(new SpawnBatch(shard, chunk));
+            }
+        }
+        _unsent.Clear();
+    }
+
+    private void Settle(IReadOnlyList<SpawnResult> results)
+    {
+        var records = new List<EntryRecord>(results.Count);
+        var answers = new List<(IActorRef, object)>(results.Count);
+        foreach (var result in results)
+        {
+            if (!_pending.TryGetValue(result.Key, out var pending)) continue; // answered already, or given up
+            if (result.Record is null && result.Failure is null)
+            {
+                pending.SentAt = DateTime.MinValue; // the next check sends it again
+                continue;
+            }
+            _pending.Remove(result.Key);
+            object answer;
+            if (result.Record is { } record)
+            {
+                records.Add(record);
+                answer = record.Pid;
+            }
+            else
+            {
+                answer = new Status.Failure(new InvalidOperationException(result.Failure));
+            }
+            foreach (var caller in pending.Callers)
+                answers.Add((caller, answer));
+        }
+        if (answers.Count > 0)
+            _registry.Tell(new MergeThenAnswer(records, answers));
+    }
+
+    /// <summary>Its callers would otherwise wait for answers the next instance knows nothing of.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var (key, pending) in _pending)
+            Fail(pending, new InvalidOperationException($"The spawn client failed while the process for key '{key}' was requested: {reason.Message}", reason));
+        base.PreRestart(reason, message);
+    }
+
+    /// <summary>Sends again what got no answer within an attempt (it may have gone to a region that died); fails what waited past spawn.timeout.</summary>
+    private void RetryOrExpire()
+    {
+        var now = DateTime.UtcNow;
+        var retryBefore = now - _settings.SpawnAttemptTimeout;
+        List<string>? expired = null;
+        foreach (var (key, pending) in _pending)
+        {
+            if (pending.Deadline <= now)
+                (expired ??= new List<string>()).Add(key);
+            else if (pending.SentAt != DateTime.MaxValue && pending.SentAt <= retryBefore)
+            {
+                pending.SentAt = DateTime.MaxValue;
+                Queue(pending.Request);
+            }
+        }
+        if (expired is null) return;
+        foreach (var key in expired)
+        {
+            _pending.Remove(key, out var pending);
+            Fail(pending!, new TimeoutException(
+                $"No process for key '{key}' answered within {_settings.SpawnTimeout} (akka.cluster.process-registry.spawn.timeout)."));
+        }
+    }
+
+    private static void Fail(Pending pending, Exception cause)
+    {
+        var failure = new Status.Failure(cause);
+        foreach (var caller in pending.Callers)
+            caller.Tell(failure);
+    }
+
+    /// <summary>A key's request and its callers; <see cref="SentAt"/> is MaxValue while queued.</summary>
+    private sealed class Pending(SpawnRequest request, List<IActorRef> callers, DateTime deadline)
+    {
+        public SpawnRequest Request { get; } = request;
+        public List<IActorRef> Callers { get; } = callers;
+        public DateTime Deadline { get; } = deadline;
+        public DateTime SentAt { get; set; } = DateTime.MaxValue;
+    }
+
+    private sealed record RegionStarted(IActorRef Region);
+
+    private sealed class SendBatches
+    {
+        public static readonly SendBatches Instance = new();
+    }
+
+    private sealed class CheckPending
+    {
+        public static readonly CheckPending Instance = new();
+    }
+}
