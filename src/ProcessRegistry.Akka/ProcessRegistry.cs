@@ -26,6 +26,7 @@ public sealed class ProcessRegistry : IExtension
     private readonly Address _selfAddress;
     private readonly IActorRef _spawnClient;
     private readonly RegistryMetrics _metrics;
+    private readonly RegistryEventPublisher _events;
     // The path every LocalReply shows; nothing resolves it, replies reach it by reference.
     private readonly ActorPath _replyPath;
 
@@ -44,7 +45,8 @@ public sealed class ProcessRegistry : IExtension
         system.RegisterOnTermination(_metrics.Dispose);
         Buckets = new RegistryBuckets(Settings.DistributedKeyCount);
         Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
-        var registry = Replication.RegistryActor.Props(Settings, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics);
+        _events = new RegistryEventPublisher(system.EventStream);
+        var registry = Replication.RegistryActor.Props(Settings, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
         _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, _view, RegistryActor, SpawnRegion.Start(system, Settings)), Settings.Name + "-spawn");
     }
@@ -101,20 +103,21 @@ public sealed class ProcessRegistry : IExtension
         return Spawn(PropsCheck.RequestFor(_system, key, props), cancellationToken);
     }
 
-    private async Task<IActorRef> Spawn(SpawnRequest request, CancellationToken cancellationToken)
+    private Task<IActorRef> Spawn(SpawnRequest request, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var reply = new LocalReply(_system.Provider, _replyPath);
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IActorRef>(cancellationToken);
+        var reply = new LocalReply<IActorRef>(_system.Provider, _replyPath, SpawnAnswer);
         _spawnClient.Tell(request, reply);
         // The client answers every request, with a TimeoutException once spawn.timeout passed.
-        var answer = await reply.Answer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return answer switch
-        {
-            IActorRef pid => pid,
-            Status.Failure failure => throw failure.Cause,
-            _ => throw new InvalidOperationException($"Unexpected spawn answer {answer.GetType().Name} for key '{request.Key}'."),
-        };
+        return cancellationToken.CanBeCanceled ? reply.Answer.WaitAsync(cancellationToken) : reply.Answer;
     }
+
+    private static IActorRef SpawnAnswer(object answer) => answer switch
+    {
+        IActorRef pid => pid,
+        Status.Failure failure => throw failure.Cause,
+        _ => throw new InvalidOperationException($"Unexpected spawn answer {answer.GetType().Name}."),
+    };
 
     /// <summary>
     /// A reference bound to <paramref name="key"/>, not to one process: each Tell goes to whatever
@@ -271,23 +274,26 @@ public sealed class ProcessRegistry : IExtension
         return removed.Count(r => r);
     }
 
-    /// <summary>Subscribes <paramref name="subscriber"/> to this node's <see cref="RegistryEvent"/>s.</summary>
+    /// <summary>
+    /// Subscribes <paramref name="subscriber"/> to this node's <see cref="RegistryEvent"/>s. Subscribe
+    /// here rather than on the event stream: a node makes events only while it has subscribers.
+    /// </summary>
     public void Subscribe(IActorRef subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        _system.EventStream.Subscribe(subscriber, typeof(RegistryEvent));
+        _events.Subscribe(subscriber);
     }
 
     /// <summary>Stops sending registry events to <paramref name="subscriber"/>.</summary>
     public void Unsubscribe(IActorRef subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        _system.EventStream.Unsubscribe(subscriber, typeof(RegistryEvent));
+        _events.Unsubscribe(subscriber);
     }
 
     private async Task<T> Ask<T>(object command, Func<object, T> interpret)
     {
-        var reply = new LocalReply(_system.Provider, _replyPath);
+        var reply = new LocalReply<object>(_system.Provider, _replyPath, static answer => answer);
         RegistryActor.Tell(command, reply);
         object answer;
         try

@@ -38,6 +38,7 @@ public sealed class ProcessRegistrySettings
         SpawnShards = spawn.GetInt("number-of-shards");
         SpawnTimeout = spawn.GetTimeSpan("timeout");
         SpawnAttemptTimeout = spawn.GetTimeSpan("attempt-timeout");
+        SpawnBatchInterval = spawn.GetTimeSpan("batch-interval");
         var replicator = config.GetConfig("replicator");
         if (string.IsNullOrEmpty(replicator.GetString("role", "")))
             replicator = ConfigurationFactory.ParseString($"role = \"{Role}\"").WithFallback(replicator);
@@ -113,6 +114,9 @@ public sealed class ProcessRegistrySettings
 
     /// <summary>How long one request to the spawn region waits before it is sent again.</summary>
     public TimeSpan SpawnAttemptTimeout { get; }
+
+    /// <summary>While spawn requests (or a host's answers) keep coming, a node sends them at most this often, in batches.</summary>
+    public TimeSpan SpawnBatchInterval { get; }
 
     /// <summary>Actor name of the registry's own replicator under <c>/system</c>.</summary>
     public string ReplicatorName { get; }

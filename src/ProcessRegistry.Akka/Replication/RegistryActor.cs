@@ -26,6 +26,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly RegistryBuckets _buckets;
     private readonly ConflictArbiter _arbiter;
     private readonly RegistryMetrics _metrics;
+    private readonly RegistryEventPublisher _events;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -47,8 +48,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     // Members some node cannot reach (the cluster's reachability is everyone's observations).
     private readonly HashSet<Address> _unreachable = new();
     private readonly Dictionary<Address, long[]> _peerFingerprints = new();
-    private bool _broadcastScheduled;
-    private DateTime _lastBroadcast = DateTime.MinValue;
+    private readonly FlushPacing _broadcasts;
 
     public RegistryActor(
         ProcessRegistrySettings settings,
@@ -56,8 +56,10 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         IActorRef replicator,
         RegistryBuckets buckets,
         IConflictResolver resolver,
-        RegistryMetrics metrics)
+        RegistryMetrics metrics,
+        RegistryEventPublisher events)
     {
+        _events = events;
         _settings = settings;
         _metrics = metrics;
         _view = view;
@@ -66,6 +68,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _arbiter = new ConflictArbiter(resolver, _log);
         _lastRead = new RegistryBucket?[buckets.Count];
         _unsynced = new List<PendingWrite>?[buckets.Count];
+        _broadcasts = new FlushPacing(settings.BroadcastInterval, Broadcast.Instance);
 
         Receive<RegisterCommand>(HandleRegister);
         Receive<UnregisterCommand>(HandleUnregister);
@@ -130,8 +133,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         IActorRef replicator,
         RegistryBuckets buckets,
         IConflictResolver resolver,
-        RegistryMetrics metrics) =>
-        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, view, replicator, buckets, resolver, metrics));
+        RegistryMetrics metrics,
+        RegistryEventPublisher events) =>
+        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, view, replicator, buckets, resolver, metrics, events));
 
     protected override void PreStart()
     {
@@ -299,15 +303,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         Merge(record);
         _outbox.Add(record);
-        if (!_broadcastScheduled)
-        {
-            _broadcastScheduled = true;
-            var wait = _lastBroadcast + _settings.BroadcastInterval - DateTime.UtcNow;
-            if (wait <= TimeSpan.Zero)
-                Self.Tell(Broadcast.Instance); // after the writes already in the mailbox
-            else
-                Timers.StartSingleTimer(nameof(Broadcast), Broadcast.Instance, wait);
-        }
+        _broadcasts.Request(Self, Timers);
         QueueSync(_buckets.IndexOf(record.Key), new RecordWrite(record));
         if (!record.IsLive)
             _tombstones.Enqueue((record.Key, record.Version, DateTime.UtcNow + _settings.TombstoneTimeToLive));
@@ -316,8 +312,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     /// <summary>Sends what this node wrote while draining its mailbox to every peer, in few messages.</summary>
     private void SendBroadcast()
     {
-        _broadcastScheduled = false;
-        _lastBroadcast = DateTime.UtcNow;
+        _broadcasts.Flushed();
         if (_peers.Count > 0)
         {
             foreach (var chunk in Chunks(_outbox))
@@ -551,19 +546,20 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (!_view.TryGet(record.Key, out var current))
         {
             _view.Set(record);
-            Publish(new ProcessRegistered(record.ToEntry()));
+            if (_events.Wanted) _events.Publish(new ProcessRegistered(record.ToEntry()));
             return;
         }
         _view.Set(record);
         if (current.Pid.Equals(record.Pid))
         {
-            if (!SameMetadata(current.Metadata, record.Metadata))
-                Publish(new ProcessUpdated(current.ToEntry(), record.ToEntry()));
+            if (_events.Wanted && !SameMetadata(current.Metadata, record.Metadata))
+                _events.Publish(new ProcessUpdated(current.ToEntry(), record.ToEntry()));
             return;
         }
         // A live pid replaced by another without a removal between them: a conflict was settled.
-        Publish(new ProcessUnregistered(current.ToEntry(), UnregisterReason.ConflictLost));
-        Publish(new ProcessRegistered(record.ToEntry()));
+        if (!_events.Wanted) return;
+        _events.Publish(new ProcessUnregistered(current.ToEntry(), UnregisterReason.ConflictLost));
+        _events.Publish(new ProcessRegistered(record.ToEntry()));
     }
 
     private void RemoveFromView(string key, UnregisterReason? reason)
@@ -571,7 +567,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (!_view.TryRemove(key, out var removed)) return;
         var why = reason ?? (IsActiveMember(removed.Owner.Address) ? UnregisterReason.Unregistered : UnregisterReason.NodeRemoved);
         _metrics.Unregistered(why);
-        Publish(new ProcessUnregistered(removed.ToEntry(), why));
+        if (_events.Wanted) _events.Publish(new ProcessUnregistered(removed.ToEntry(), why));
     }
 
     private void Adopt(EntryRecord entry)
@@ -635,7 +631,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (_settings.StopConflictLoser)
             loser.Tell(PoisonPill.Instance);
         _metrics.Conflict();
-        Publish(new RegistrationConflict(key, winner, loser));
+        if (_events.Wanted) _events.Publish(new RegistrationConflict(key, winner, loser));
     }
 
     // ---- process and member lifecycle ------------------------------------------------------
@@ -735,8 +731,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     }
 
     // ---- helpers ---------------------------------------------------------------------------
-
-    private void Publish(RegistryEvent registryEvent) => Context.System.EventStream.Publish(registryEvent);
 
     private static bool IsLocal(IActorRef actorRef) => actorRef is IInternalActorRef { IsLocal: true };
 

@@ -19,8 +19,8 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private readonly Task<IActorRef> _regionStarted;
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<int, List<SpawnRequest>> _unsent = new();
+    private readonly FlushPacing _batches;
     private IActorRef? _region;
-    private bool _sendScheduled;
 
     public SpawnClient(ProcessRegistrySettings settings, LocalView view, IActorRef registry, Task<IActorRef> regionStarted)
     {
@@ -28,6 +28,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         _view = view;
         _registry = registry;
         _regionStarted = regionStarted;
+        _batches = new FlushPacing(settings.SpawnBatchInterval, SendBatches.Instance);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -95,14 +96,13 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         if (!_unsent.TryGetValue(shard, out var requests))
             _unsent[shard] = requests = new List<SpawnRequest>();
         requests.Add(request);
-        if (_sendScheduled || _region is null) return;
-        _sendScheduled = true;
-        Self.Tell(SendBatches.Instance); // after the requests already in the mailbox
+        if (_region is not null)
+            _batches.Request(Self, Timers);
     }
 
     private void SendUnsent()
     {
-        _sendScheduled = false;
+        _batches.Flushed();
         if (_region is null) return;
         var now = DateTime.UtcNow;
         foreach (var (shard, queued) in _unsent)

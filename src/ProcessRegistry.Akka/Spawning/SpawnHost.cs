@@ -33,7 +33,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     // Why a child failed to start, kept from its supervision until its Terminated arrives.
     private readonly Dictionary<IActorRef, Exception> _startFailures = new();
     private readonly Dictionary<IActorRef, List<SpawnResult>> _outgoing = new();
-    private bool _sendScheduled;
+    private readonly FlushPacing _answers;
 
     public SpawnHost()
     {
@@ -41,6 +41,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
         _view = registry.View;
         _registry = registry.RegistryActor;
         _startTimeout = registry.Settings.AskTimeout;
+        _answers = new FlushPacing(registry.Settings.SpawnBatchInterval, SendResults.Instance);
         _self = Cluster.Get(Context.System).SelfUniqueAddress;
     }
 
@@ -53,16 +54,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(CheckStarts), CheckStarts.Instance, _startTimeout);
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
-    {
-        if (cause is not ActorInitializationException { Actor: { } child }) return global::Akka.Actor.SupervisorStrategy.DefaultDecider.Decide(cause);
-        // The constructor's own exception, not the reflection or Akka wrappers around it.
-        var thrown = cause;
-        while (thrown.InnerException is { } inner)
-            thrown = inner;
-        _startFailures[child] = thrown;
-        return Directive.Stop;
-    });
+    protected override SupervisorStrategy SupervisorStrategy() => new ChildSupervision(this);
 
     protected override void OnReceive(object message)
     {
@@ -83,9 +75,6 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
             case RegisterRejected:
                 // A forced registration is refused only when the process already stopped; its
                 // Terminated settles the key.
-                break;
-            case Terminated terminated:
-                Stopped(terminated.ActorRef);
                 break;
             case SendResults:
                 Send();
@@ -134,7 +123,6 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
             Answer(client, SpawnResult.Failed(request.Key, $"The process for key '{request.Key}' could not be created: {ex.Message}"));
             return;
         }
-        Context.Watch(process);
         _keyOf[process] = request.Key;
         _starting[request.Key] = new Starting(process, DateTime.UtcNow, [client]);
         // A process answers only once its constructor ran: one that throws is never registered,
@@ -183,26 +171,47 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>Answers go out once the host has handled what is in its mailbox, a batch per client.</summary>
+    /// <summary>Answers go out a batch per client, paced by spawn.batch-interval.</summary>
     private void Answer(IActorRef client, SpawnResult result)
     {
         if (!_outgoing.TryGetValue(client, out var results))
             _outgoing[client] = results = new List<SpawnResult>();
         results.Add(result);
-        if (_sendScheduled) return;
-        _sendScheduled = true;
-        Self.Tell(SendResults.Instance);
+        _answers.Request(Self, Timers);
     }
 
     private void Send()
     {
-        _sendScheduled = false;
+        _answers.Flushed();
         foreach (var (client, results) in _outgoing)
         {
             foreach (var chunk in MessageChunks.Of(results, result => result.Record?.EstimatedWireSize ?? 3 * result.Key.Length + 2 * (result.Failure?.Length ?? 0) + 8))
                 client.Tell(new SpawnResults(chunk));
         }
         _outgoing.Clear();
+    }
+
+    /// <summary>
+    /// How the host supervises its processes: one whose constructor throws is stopped, and its
+    /// exception kept for its callers; others as Akka's default does. And it tells the host of
+    /// every process that stopped, as a watch would, without a watch's bookkeeping in both actors
+    /// (a parent hears of its children's ends anyway).
+    /// </summary>
+    private sealed class ChildSupervision(SpawnHost host) : OneForOneStrategy(cause => Decide(host, cause))
+    {
+        private static Directive Decide(SpawnHost host, Exception cause)
+        {
+            if (cause is not ActorInitializationException { Actor: { } child }) return DefaultDecider.Decide(cause);
+            // The constructor's own exception, not the reflection or Akka wrappers around it.
+            var thrown = cause;
+            while (thrown.InnerException is { } inner)
+                thrown = inner;
+            host._startFailures[child] = thrown;
+            return Directive.Stop;
+        }
+
+        public override void HandleChildTerminated(IActorContext actorContext, IActorRef child, IEnumerable<IInternalActorRef> children) =>
+            host.Stopped(child);
     }
 
     /// <summary>A process starting, then being registered; the clients wait for the answer.</summary>
