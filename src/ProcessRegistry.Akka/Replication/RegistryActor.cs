@@ -303,7 +303,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         Merge(record);
         _outbox.Add(record);
-        _broadcasts.Request(Self, Timers);
+        _broadcasts.Request(Self, Timers, _outbox.Count);
         QueueSync(_buckets.IndexOf(record.Key), new RecordWrite(record));
         if (!record.IsLive)
             _tombstones.Enqueue((record.Key, record.Version, DateTime.UtcNow + _settings.TombstoneTimeToLive));

@@ -21,6 +21,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private readonly Dictionary<int, List<SpawnRequest>> _unsent = new();
     private readonly FlushPacing _batches;
     private IActorRef? _region;
+    private int _waitingRequests;
 
     public SpawnClient(ProcessRegistrySettings settings, LocalView view, IActorRef registry, Task<IActorRef> regionStarted)
     {
@@ -96,14 +97,16 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         if (!_unsent.TryGetValue(shard, out var requests))
             _unsent[shard] = requests = new List<SpawnRequest>();
         requests.Add(request);
+        _waitingRequests++;
         if (_region is not null)
-            _batches.Request(Self, Timers);
+            _batches.Request(Self, Timers, _waitingRequests);
     }
 
     private void SendUnsent()
     {
         _batches.Flushed();
         if (_region is null) return;
+        _waitingRequests = 0;
         var now = DateTime.UtcNow;
         foreach (var (shard, queued) in _unsent)
         {

@@ -34,6 +34,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     private readonly Dictionary<IActorRef, Exception> _startFailures = new();
     private readonly Dictionary<IActorRef, List<SpawnResult>> _outgoing = new();
     private readonly FlushPacing _answers;
+    private int _waitingAnswers;
 
     public SpawnHost()
     {
@@ -177,12 +178,13 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
         if (!_outgoing.TryGetValue(client, out var results))
             _outgoing[client] = results = new List<SpawnResult>();
         results.Add(result);
-        _answers.Request(Self, Timers);
+        _answers.Request(Self, Timers, ++_waitingAnswers);
     }
 
     private void Send()
     {
         _answers.Flushed();
+        _waitingAnswers = 0;
         foreach (var (client, results) in _outgoing)
         {
             foreach (var chunk in MessageChunks.Of(results, result => result.Record?.EstimatedWireSize ?? 3 * result.Key.Length + 2 * (result.Failure?.Length ?? 0) + 8))
