@@ -309,7 +309,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             _tombstones.Enqueue((record.Key, record.Version, DateTime.UtcNow + _settings.TombstoneTimeToLive));
     }
 
-    /// <summary>Sends what this node wrote while draining its mailbox to every peer, in few messages.</summary>
+    /// <summary>Sends what this node wrote since its last broadcast to every peer, in few messages.</summary>
     private void SendBroadcast()
     {
         _broadcasts.Flushed();

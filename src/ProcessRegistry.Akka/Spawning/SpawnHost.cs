@@ -19,13 +19,13 @@ namespace ProcessRegistry.Akka.Spawning;
 /// </remarks>
 internal sealed class SpawnHost : UntypedActor, IWithTimers
 {
+    private static readonly Identify StartedProbe = new(null);
+
     private readonly LocalView _view;
     private readonly IActorRef _registry;
     private readonly UniqueAddress _self;
     private readonly TimeSpan _startTimeout;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-
-    private static readonly Identify StartedProbe = new(null);
 
     // Started and not registered yet: the clients waiting for the answer.
     private readonly Dictionary<string, Starting> _starting = new(StringComparer.Ordinal);
