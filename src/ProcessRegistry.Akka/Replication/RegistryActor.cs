@@ -73,21 +73,10 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         Receive<RegisterCommand>(HandleRegister);
         Receive<UnregisterCommand>(HandleUnregister);
         Receive<UpdateMetadataCommand>(HandleUpdateMetadata);
-        Receive<RecordsChanged>(changed =>
-        {
-            foreach (var record in changed.Records)
-            {
-                if (Merge(record))
-                    _metrics.Replicated(record.Version);
-            }
-        });
+        Receive<RecordsChanged>(changed => MergeReplicated(changed.Records));
         Receive<MergeThenAnswer>(spawned =>
         {
-            foreach (var record in spawned.Records)
-            {
-                if (Merge(record))
-                    _metrics.Replicated(record.Version);
-            }
+            MergeReplicated(spawned.Records);
             foreach (var (caller, answer) in spawned.Answers)
                 caller.Tell(answer);
         });
@@ -400,6 +389,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     }
 
     // ---- merging: broadcasts and replicated data -> view, events, owner duties ----------------
+
+    /// <summary>Merges records another node wrote, counting the replication lag of those applied.</summary>
+    private void MergeReplicated(IEnumerable<EntryRecord> records)
+    {
+        foreach (var record in records)
+        {
+            if (Merge(record))
+                _metrics.Replicated(record.Version);
+        }
+    }
 
     /// <summary>Applies a record if it is newer than anything this node knows for its key; says whether it did.</summary>
     private bool Merge(EntryRecord record)

@@ -23,7 +23,7 @@ internal sealed class RegistryBuckets
 
     public int Count => Keys.Count;
 
-    public int IndexOf(string key) => (int)(StableHash.Of(key) % (uint)Keys.Count);
+    public int IndexOf(string key) => StableHash.SlotOf(key, Keys.Count);
 
     public bool TryIndexOf(IKey key, out int index) => _indexById.TryGetValue(key.Id, out index);
 }

@@ -398,8 +398,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         var parents = new Dictionary<ActorPath, int>(PathElementsComparer.Instance);
         foreach (var record in records)
         {
-            if (IsOnOwner(record) && !parents.ContainsKey(record.Pid.Path.Parent))
-                parents.Add(record.Pid.Path.Parent, parents.Count);
+            if (IsOnOwner(record))
+                parents.TryAdd(record.Pid.Path.Parent, parents.Count);
         }
         writer.Write7BitEncodedInt(parents.Count);
         foreach (var parent in parents.Keys)

@@ -10,4 +10,7 @@ internal static class StableHash
             hash = (hash ^ c) * 16777619u;
         return hash;
     }
+
+    /// <summary>Which of <paramref name="count"/> slots <paramref name="text"/> falls in, the same on every node.</summary>
+    public static int SlotOf(string text, int count) => (int)(Of(text) % (uint)count);
 }

@@ -32,7 +32,7 @@ internal static class SpawnRegion
     }
 
     /// <summary>The spawn shard of a registry key: a stable hash, the same on every node.</summary>
-    public static int ShardOf(string key, int shards) => (int)(StableHash.Of(key) % (uint)shards);
+    public static int ShardOf(string key, int shards) => StableHash.SlotOf(key, shards);
 
     /// <summary>A batch goes to its shard's host, whose entity id is the shard id.</summary>
     private sealed class BatchRouting : IMessageExtractor
