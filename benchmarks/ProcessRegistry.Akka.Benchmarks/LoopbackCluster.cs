@@ -39,6 +39,10 @@ internal sealed class LoopbackCluster : IAsyncDisposable
               cluster.downing-provider-class = ""
               coordinated-shutdown.exit-clr = off
             }
+            akka.cluster.process-registry.spawn.allowed-types = [
+              "ProcessRegistry.Akka.Benchmarks.SpawnBenchmark+Idle, ProcessRegistry.Akka.Benchmarks"
+              "ProcessRegistry.Akka.Benchmarks.RoundTripBenchmark+Echo, ProcessRegistry.Akka.Benchmarks"
+            ]
             """);
 
     public async ValueTask DisposeAsync() => await Task.WhenAll(Nodes.Select(n => n.Terminate()));

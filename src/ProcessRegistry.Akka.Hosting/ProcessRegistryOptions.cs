@@ -43,6 +43,19 @@ public sealed class ProcessRegistryOptions
     /// <summary>How long <c>GetPid(key, props)</c> waits (<c>spawn.timeout</c>).</summary>
     public TimeSpan? SpawnTimeout { get; set; }
 
+    /// <summary>
+    /// Actor types <c>GetPid(key, props)</c> may start (<c>spawn.allowed-types</c>); when any is
+    /// listed, the list replaces the config's. List the same types on every node.
+    /// </summary>
+    public IList<Type> AllowedSpawnTypes { get; } = new List<Type>();
+
+    /// <summary>Adds <typeparamref name="TActor"/> to <see cref="AllowedSpawnTypes"/>.</summary>
+    public ProcessRegistryOptions AllowSpawn<TActor>() where TActor : global::Akka.Actor.ActorBase
+    {
+        AllowedSpawnTypes.Add(typeof(TActor));
+        return this;
+    }
+
     /// <summary>The HOCON these options stand for: only the properties that are set.</summary>
     public string ToHocon()
     {
@@ -72,6 +85,10 @@ public sealed class ProcessRegistryOptions
         Line("sync-interval", SyncInterval);
         Line("spawn.role", SpawnRole);
         Line("spawn.timeout", SpawnTimeout);
+        if (AllowedSpawnTypes.Count > 0)
+            hocon.Append("  spawn.allowed-types = [")
+                .AppendJoin(", ", AllowedSpawnTypes.Select(type => Quote(ProcessRegistrySettings.AllowedTypeName(type))))
+                .Append("]\n");
         return hocon.Append("}\n").ToString();
     }
 

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.DistributedData;
+using Akka.Remote;
 using ProcessRegistry.Akka.Diagnostics;
 using ProcessRegistry.Akka.Replication;
 using ProcessRegistry.Akka.Spawning;
@@ -38,6 +39,7 @@ public sealed class ProcessRegistry : IExtension
         system.Settings.InjectTopLevelFallback(DefaultConfig());
         system.Settings.InjectTopLevelFallback(DistributedData.DefaultConfig());
         Settings = ProcessRegistrySettings.Create(system);
+        Clock = new RegistryClock(system.Settings.Setup.Get<ProcessRegistrySetup>().Select(setup => setup.Time).GetOrElse(TimeProvider.System));
 
         var cluster = Cluster.Get(system);
         _selfAddress = cluster.SelfAddress;
@@ -46,13 +48,17 @@ public sealed class ProcessRegistry : IExtension
         Buckets = new RegistryBuckets(Settings.DistributedKeyCount);
         Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
         _events = new RegistryEventPublisher(system.EventStream);
-        var registry = Replication.RegistryActor.Props(Settings, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
+        var registry = Replication.RegistryActor.Props(Settings, Clock, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
-        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, _view, RegistryActor, SpawnRegion.Start(system, Settings)), Settings.Name + "-spawn");
+        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings)), Settings.Name + "-spawn");
     }
 
     /// <summary>This registry's settings.</summary>
     public ProcessRegistrySettings Settings { get; }
+
+    internal RegistryClock Clock { get; }
+
+    internal RegistryMetrics Metrics => _metrics;
 
     /// <summary>The registry actor of this node (its supervisor, which forwards to it).</summary>
     internal IActorRef RegistryActor { get; }
@@ -81,10 +87,24 @@ public sealed class ProcessRegistry : IExtension
     /// <summary>The process registered under <paramref name="key"/>, or null. A plain read of this node's replica.</summary>
     public IActorRef? GetPid(string key)
     {
-        var hit = _view.TryGet(key, out var entry);
+        var hit = TryRead(key, out var entry);
         _metrics.Lookup(hit);
         return hit ? entry.Pid : null;
     }
+
+    /// <summary>
+    /// The key's record in this node's replica, unless it names a process of this node that already
+    /// stopped: its owner's Terminated may still be queued, and handing out a dead pid then would
+    /// lose messages that a fresh process (spawned, or registered anew) should get.
+    /// </summary>
+    private bool TryRead(string key, out EntryRecord entry)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _view.TryGet(key, out entry) && !IsKnownDead(entry.Pid);
+    }
+
+    /// <summary>The records of this node's replica, but those of this node's processes that already stopped.</summary>
+    private IEnumerable<EntryRecord> LiveEntries => _view.Entries.Where(e => !IsKnownDead(e.Pid));
 
     /// <summary>
     /// The process registered under <paramref name="key"/>; when there is none, exactly one is
@@ -99,8 +119,8 @@ public sealed class ProcessRegistry : IExtension
     {
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
-        if (_view.TryGet(key, out var entry)) return Task.FromResult(entry.Pid);
-        return Spawn(PropsCheck.RequestFor(_system, key, props), cancellationToken);
+        if (TryRead(key, out var entry)) return Task.FromResult(entry.Pid);
+        return Spawn(PropsCheck.RequestFor(_system, Settings, key, props), cancellationToken);
     }
 
     private Task<IActorRef> Spawn(SpawnRequest request, CancellationToken cancellationToken)
@@ -140,14 +160,14 @@ public sealed class ProcessRegistry : IExtension
     {
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
-        PropsCheck.RequestFor(_system, key, props);
+        PropsCheck.RequestFor(_system, Settings, key, props);
         return new KeyBoundActorRef(this, _system, key, props);
     }
 
     /// <summary>Reads the process registered under <paramref name="key"/> from this node's replica.</summary>
     public bool TryGetPid(string key, out IActorRef pid)
     {
-        var hit = _view.TryGet(key, out var entry);
+        var hit = TryRead(key, out var entry);
         _metrics.Lookup(hit);
         if (hit)
         {
@@ -159,25 +179,29 @@ public sealed class ProcessRegistry : IExtension
     }
 
     /// <summary>The whole entry registered under <paramref name="key"/>, or null.</summary>
-    public RegistryEntry? Lookup(string key) => _view.TryGet(key, out var entry) ? entry.ToEntry() : null;
+    public RegistryEntry? Lookup(string key) => TryRead(key, out var entry) ? entry.ToEntry() : null;
 
     /// <summary>Whether <paramref name="key"/> is registered in this node's replica.</summary>
-    public bool IsRegistered(string key) => _view.TryGet(key, out _);
+    public bool IsRegistered(string key) => TryRead(key, out _);
 
     /// <summary>A snapshot of every entry in this node's replica.</summary>
-    public IReadOnlyList<RegistryEntry> Entries() => _view.Entries.Select(e => e.ToEntry()).ToList();
+    public IReadOnlyList<RegistryEntry> Entries() => LiveEntries.Select(e => e.ToEntry()).ToList();
 
     /// <summary>A snapshot of the entries whose processes live on this node.</summary>
-    public IReadOnlyList<RegistryEntry> LocalEntries() => _view.Entries.Where(e => e.Owner.Address.Equals(_selfAddress)).Select(e => e.ToEntry()).ToList();
+    public IReadOnlyList<RegistryEntry> LocalEntries() => LiveEntries.Where(e => e.Owner.Address.Equals(_selfAddress)).Select(e => e.ToEntry()).ToList();
 
     /// <summary>Number of entries whose processes live on the node at <paramref name="node"/>.</summary>
-    public int CountOn(Address node) => _view.Entries.Count(e => e.Owner.Address.Equals(node));
+    public int CountOn(Address node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return LiveEntries.Count(e => e.Owner.Address.Equals(node));
+    }
 
     /// <summary>Entries whose metadata has label <paramref name="name"/> (with <paramref name="value"/>, when given).</summary>
     public IReadOnlyList<RegistryEntry> EntriesWithMetadata(string name, string? value = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _view.Entries
+        return LiveEntries
             .Where(e => e.Metadata.TryGetValue(name, out var v) && (value is null || v == value))
             .Select(e => e.ToEntry())
             .ToList();
@@ -199,7 +223,7 @@ public sealed class ProcessRegistry : IExtension
         ValidateKey(key);
         ValidatePid(pid);
         var labels = ValidateMetadata(metadata);
-        return Ask(new RegisterCommand(key, pid, labels, Force: false), ToEntry);
+        return Ask(new RegisterCommand(key, pid, labels), ToEntry);
     }
 
     /// <summary>
@@ -226,24 +250,49 @@ public sealed class ProcessRegistry : IExtension
         ArgumentNullException.ThrowIfNull(changes);
         if (changes.Keys.Any(string.IsNullOrEmpty))
             throw new ArgumentException("Metadata label names must not be null or empty.", nameof(changes));
+        foreach (var (name, value) in changes)
+        {
+            if (!WellFormedText.IsWellFormed(name) || (value is not null && !WellFormedText.IsWellFormed(value)))
+                throw new ArgumentException($"Metadata label '{MetadataLimits.Printable(name)}' is not well-formed UTF-16 (a lone surrogate).", nameof(changes));
+        }
         return Ask(new UpdateMetadataCommand(key, changes), reply => reply is NotRegistered ? null : (RegistryEntry?)ToEntry(reply));
     }
 
     /// <summary>
     /// Completes with the entry as soon as <paramref name="key"/> is registered anywhere (it
     /// completes here when this node's replica has it), or faults with
-    /// <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// <see cref="TimeoutException"/> after <paramref name="timeout"/>
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: no limit). A call that ends, however it ends, leaves nothing behind.
     /// </summary>
-    public async Task<RegistryEntry> WaitFor(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">Bad key, or a timeout that is negative (but infinite) or longer than about 49 days.</exception>
+    public Task<RegistryEntry> WaitFor(string key, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
+        if (timeout != Timeout.InfiniteTimeSpan && (timeout < TimeSpan.Zero || timeout > MaxWait))
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"A wait is between zero and {MaxWait}, or Timeout.InfiniteTimeSpan.");
+        if (TryRead(key, out var present)) return Task.FromResult(present.ToEntry());
+        return WaitForArrival(key, timeout, cancellationToken);
+    }
+
+    // The longest wait a timer takes (uint.MaxValue - 1 milliseconds).
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
+    private async Task<RegistryEntry> WaitForArrival(string key, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waiter = _view.Waiters.Add(key);
         try
         {
-            return (await _view.WhenPresent(key).WaitAsync(timeout, cancellationToken).ConfigureAwait(false)).ToEntry();
+            // The writer may have set the key between the first look and the waiter's arrival.
+            if (TryRead(key, out var present)) return present.ToEntry();
+            return (await waiter.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false)).ToEntry();
         }
         catch (TimeoutException ex)
         {
             throw new TimeoutException($"Key '{key}' was not registered within {timeout}.", ex);
+        }
+        finally
+        {
+            _view.Waiters.Remove(key, waiter);
         }
     }
 
@@ -261,17 +310,20 @@ public sealed class ProcessRegistry : IExtension
             ValidatePid(pid);
         }
         var labels = ValidateMetadata(metadata);
-        return Task.WhenAll(processes.Select(p => Ask(new RegisterCommand(p.Key, p.Pid, labels, Force: false), ToEntry)));
+        return Task.WhenAll(processes.Select(p => Ask(new RegisterCommand(p.Key, p.Pid, labels), ToEntry)));
     }
 
     /// <summary>Unregisters many keys at once; the task's result is how many were removed.</summary>
-    public async Task<int> UnregisterMany(IReadOnlyCollection<string> keys)
+    /// <exception cref="ArgumentException">A bad key among them; thrown before anything is unregistered.</exception>
+    public Task<int> UnregisterMany(IReadOnlyCollection<string> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
         foreach (var key in keys)
             ValidateKey(key);
-        var removed = await Task.WhenAll(keys.Select(Unregister)).ConfigureAwait(false);
-        return removed.Count(r => r);
+        return CountRemoved(keys.Select(Unregister).ToList());
+
+        static async Task<int> CountRemoved(List<Task<bool>> unregistrations) =>
+            (await Task.WhenAll(unregistrations).ConfigureAwait(false)).Count(removed => removed);
     }
 
     /// <summary>
@@ -326,16 +378,30 @@ public sealed class ProcessRegistry : IExtension
             throw new ArgumentException(
                 $"A registry key is at most {Settings.MaxKeyLength} characters (akka.cluster.process-registry.max-key-length); this one has {key.Length}.",
                 nameof(key));
+        if (!WellFormedText.IsWellFormed(key))
+            throw new ArgumentException(
+                $"A registry key must be well-formed UTF-16; '{MetadataLimits.Printable(key)}' has a lone surrogate, which cannot travel to other nodes unchanged.",
+                nameof(key));
     }
 
     private static void ValidatePid(IActorRef pid)
     {
         ArgumentNullException.ThrowIfNull(pid);
-        if (pid.IsNobody() || pid is DeadLetterActorRef)
-            throw new ArgumentException($"{pid} is not a process that can be registered.", nameof(pid));
+        if (!IsProcess(pid))
+            throw new ArgumentException(
+                $"{pid} ({pid.GetType().Name}) is not a process that can be registered: only actors can be, not Nobody, " +
+                "dead letters, a ref from RefFor or an ask's temporary ref.", nameof(pid));
         if (IsKnownDead(pid))
             throw new ArgumentException($"{pid.Path} is not alive; nothing was registered.", nameof(pid));
     }
+
+    /// <summary>
+    /// An actor: one of this node's (it has a cell), or a ref to another node's, which that node
+    /// checks in turn. Everything else that implements IActorRef (Nobody, dead letters, the
+    /// key-bound refs of RefFor, temporary refs) is not a process; a key-bound ref registered under
+    /// its own key would send every message to itself until the stack overflowed.
+    /// </summary>
+    internal static bool IsProcess(IActorRef pid) => pid is ActorRefWithCell or RemoteActorRef;
 
     /// <summary>
     /// A local pid that already stopped. Akka marks IsTerminated obsolete in favour of watching,
@@ -343,7 +409,7 @@ public sealed class ProcessRegistry : IExtension
     /// Remote pids are checked by their owner.
     /// </summary>
 #pragma warning disable CS0618
-    internal static bool IsKnownDead(IActorRef pid) => pid is IInternalActorRef { IsLocal: true, IsTerminated: true };
+    internal static bool IsKnownDead(IActorRef pid) => pid is ActorRefWithCell { IsTerminated: true };
 #pragma warning restore CS0618
 
     private ImmutableDictionary<string, string> ValidateMetadata(IReadOnlyDictionary<string, string>? metadata)

@@ -24,6 +24,7 @@ public sealed class ProcessRegistrySettings
         BroadcastInterval = config.GetTimeSpan("broadcast-interval");
         PruneInterval = config.GetTimeSpan("prune-interval");
         TombstoneTimeToLive = config.GetTimeSpan("tombstone-time-to-live");
+        MaxClockLead = config.GetTimeSpan("max-clock-lead");
         StopConflictLoser = config.GetString("on-conflict") switch
         {
             "stop" => true,
@@ -39,6 +40,7 @@ public sealed class ProcessRegistrySettings
         SpawnTimeout = spawn.GetTimeSpan("timeout");
         SpawnAttemptTimeout = spawn.GetTimeSpan("attempt-timeout");
         SpawnBatchInterval = spawn.GetTimeSpan("batch-interval");
+        SpawnAllowedTypes = spawn.GetStringList("allowed-types").Select(NormalizeTypeName).ToHashSet(StringComparer.Ordinal);
         var replicator = config.GetConfig("replicator");
         if (string.IsNullOrEmpty(replicator.GetString("role", "")))
             replicator = ConfigurationFactory.ParseString($"role = \"{Role}\"").WithFallback(replicator);
@@ -48,6 +50,8 @@ public sealed class ProcessRegistrySettings
 
         if (DistributedKeyCount < 1)
             throw new ConfigurationException("akka.cluster.process-registry.distributed-key-count must be at least 1.");
+        if (MaxClockLead <= TimeSpan.Zero)
+            throw new ConfigurationException("akka.cluster.process-registry.max-clock-lead must be positive.");
         if (MaxKeyLength < 1)
             throw new ConfigurationException("akka.cluster.process-registry.max-key-length must be at least 1.");
     }
@@ -91,6 +95,12 @@ public sealed class ProcessRegistrySettings
     /// <summary>How long a removal tombstone lives before its owner erases it.</summary>
     public TimeSpan TombstoneTimeToLive { get; }
 
+    /// <summary>
+    /// How far ahead of this node's wall clock a version from another node may be: a record further
+    /// ahead is refused, so no peer can drive a key's version towards its limit.
+    /// </summary>
+    public TimeSpan MaxClockLead { get; }
+
     /// <summary>Whether the loser of a name conflict is stopped after being told (<c>on-conflict = stop</c>).</summary>
     public bool StopConflictLoser { get; }
 
@@ -118,11 +128,37 @@ public sealed class ProcessRegistrySettings
     /// <summary>While spawn requests (or a host's answers) keep coming, a node sends them at most this often, in batches.</summary>
     public TimeSpan SpawnBatchInterval { get; }
 
+    /// <summary>
+    /// The actor types <c>GetPid(key, props)</c> may start, as <c>"Namespace.Type, Assembly"</c>
+    /// (<c>spawn.allowed-types</c>): a host refuses any other type named on the wire before it
+    /// loads the type or reads an argument, and the calling node refuses it at once.
+    /// </summary>
+    public IReadOnlySet<string> SpawnAllowedTypes { get; }
+
     /// <summary>Actor name of the registry's own replicator under <c>/system</c>.</summary>
     public string ReplicatorName { get; }
 
     /// <summary>Settings of the registry's own replicator.</summary>
     public ReplicatorSettings Replicator { get; }
+
+    /// <summary>
+    /// How <c>spawn.allowed-types</c> names <paramref name="actorType"/>: its full name and its
+    /// assembly's simple name, <c>"Namespace.Type, Assembly"</c> (a nested type as <c>"Outer+Inner"</c>).
+    /// </summary>
+    public static string AllowedTypeName(Type actorType)
+    {
+        ArgumentNullException.ThrowIfNull(actorType);
+        return $"{actorType.FullName}, {actorType.Assembly.GetName().Name}";
+    }
+
+    /// <summary>"Namespace.Type, Assembly": an assembly-qualified name without version, culture or key.</summary>
+    private static string NormalizeTypeName(string name)
+    {
+        var parts = name.Split(',', 3);
+        return parts.Length < 2
+            ? throw new ConfigurationException($"akka.cluster.process-registry.spawn.allowed-types: '{name}' is not 'Namespace.Type, Assembly'.")
+            : $"{parts[0].Trim()}, {parts[1].Trim()}";
+    }
 
     /// <summary>Reads the settings from the system's configuration.</summary>
     public static ProcessRegistrySettings Create(ActorSystem system)

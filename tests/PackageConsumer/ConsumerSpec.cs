@@ -24,7 +24,7 @@ public sealed class ConsumerSpec
                         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
                         akka.coordinated-shutdown.exit-clr = off
                         """), HoconAddMode.Prepend)
-                    .WithProcessRegistry(new ProcessRegistryOptions { SpawnTimeout = TimeSpan.FromSeconds(20) }))
+                    .WithProcessRegistry(new ProcessRegistryOptions { SpawnTimeout = TimeSpan.FromSeconds(20) }.AllowSpawn<Echo>()))
                 .AddProcessRegistry())
             .Build();
         await host.StartAsync();

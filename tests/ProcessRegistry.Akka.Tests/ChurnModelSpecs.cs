@@ -9,9 +9,11 @@ namespace ProcessRegistry.Akka.Tests;
 /// Seeded random runs of register / re-register / update metadata / unregister / kill / cut / heal
 /// over three nodes, then a check that the registry converged: every view equal (pid, owner and
 /// metadata), no entry naming a stopped process. A seed that ever fails stays as a regression case.
+/// With <paramref name="restartsAndClockSteps"/>, steps also kill a node's registry actor (so it
+/// restarts, at times in the middle of a snapshot) and step a node's wall clock back or forward.
 /// </summary>
-public abstract class ChurnModelSpecs(ITestOutputHelper output, string config)
-    : ClusterSpec(output, "akka.cluster.process-registry.ask-timeout = 2s\n" + config)
+public abstract class ChurnModelSpecs(ITestOutputHelper output, string config, bool restartsAndClockSteps = false)
+    : ClusterSpec(output, "akka.cluster.process-registry.ask-timeout = 2s\n" + config, () => [new ProcessRegistrySetup(new SteppedClock())])
 {
     private const int Steps = 150;
     private const int KeyPool = 15;
@@ -30,8 +32,14 @@ public abstract class ChurnModelSpecs(ITestOutputHelper output, string config)
             var node = nodes[n];
             var key = $"churn/{random.Next(KeyPool)}";
             // The key's owner may be on the other side of a cut: then a forwarded call times out.
-            switch (random.Next(13))
+            switch (random.Next(restartsAndClockSteps ? 15 : 13))
             {
+                case 13:
+                    (await RegistryWorkerOf(node)).Tell(Kill.Instance);
+                    break;
+                case 14:
+                    SteppedClock.Of(node).Step(TimeSpan.FromMinutes(random.Next(-90, 91)));
+                    break;
                 case < 4:
                     var reuse = processes[n].Count > 0 && random.Next(3) == 0;
                     var pid = reuse ? processes[n][random.Next(processes[n].Count)] : SpawnProcess(node);
@@ -118,5 +126,16 @@ public sealed class DigestOnlyChurnSpecs(ITestOutputHelper output) : ChurnModelS
     [InlineData(713)]
     [InlineData(728)]
     public Task Random_churn_with_brief_cuts_converges_through_the_owners_digests_alone(int seed) =>
+        Churn_converges_to_equal_views_without_dead_processes(seed);
+}
+
+/// <summary>The churn model with registry actors killed at random (mid-snapshot at times) and wall clocks stepped.</summary>
+public sealed class RestartAndClockChurnSpecs(ITestOutputHelper output) : ChurnModelSpecs(output, "", restartsAndClockSteps: true)
+{
+    [Theory]
+    [InlineData(5)]
+    [InlineData(77)]
+    [InlineData(1999)]
+    public Task Random_churn_with_restarts_and_clock_steps_converges_to_equal_views_without_dead_processes(int seed) =>
         Churn_converges_to_equal_views_without_dead_processes(seed);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using ProcessRegistry.Akka.Tests.Infrastructure;
 using Xunit;
@@ -44,6 +45,14 @@ public sealed class DemoProcessSpecs : global::Akka.TestKit.Xunit2.TestKit, IAsy
                 Assert.Equal(3, view.Members.Count(m => m.Status == "Up"));
             }
         });
+
+        // Bad input is refused where it enters, at once, and spawns nothing.
+        await ExpectStatus(HttpStatusCode.BadRequest, _nodes[0], $"/rooms/{new string('r', 65)}", "hi");
+        await ExpectStatus(HttpStatusCode.BadRequest, _nodes[0], "/rooms/a%20b", "hi");
+        await ExpectStatus(HttpStatusCode.RequestEntityTooLarge, _nodes[0], "/rooms/big", new string('x', 4097));
+        using (var longKey = await _http.GetAsync(new Uri(_nodes[1].Http, $"/entries/{new string('k', 600)}")))
+            Assert.Equal(HttpStatusCode.BadRequest, longKey.StatusCode);
+        Assert.Empty(await _nodes[2].Get<List<EntryView>>(_http, "/entries"));
 
         var rooms = Enumerable.Range(0, 30).Select(i => $"r{i}").ToArray();
         var first = await Task.WhenAll(rooms.Select((room, i) => Post(_nodes[i % 3], room, "hello")));
@@ -96,6 +105,12 @@ public sealed class DemoProcessSpecs : global::Akka.TestKit.Xunit2.TestKit, IAsy
         using var response = await _http.PostAsync(new Uri(node.Http, $"/rooms/{room}"), new StringContent(text));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<Posted>())!;
+    }
+
+    private async Task ExpectStatus(HttpStatusCode expected, DemoNodeProcess node, string path, string body)
+    {
+        using var response = await _http.PostAsync(new Uri(node.Http, path), new StringContent(body));
+        Assert.Equal(expected, response.StatusCode);
     }
 
     private Task Eventually(Func<Task> assertion) => AwaitAssertAsync(assertion, Patience, TimeSpan.FromMilliseconds(250));

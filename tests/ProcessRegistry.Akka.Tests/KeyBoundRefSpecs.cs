@@ -39,6 +39,10 @@ public sealed class KeyBoundRefSpecs(ITestOutputHelper output) : ClusterSpec(out
 
         handle.Tell("lost");
         Assert.Equal("lost", (await deadLetters.FishForMessageAsync<DeadLetter>(d => "lost".Equals(d.Message), Patience)).Message);
+        // A plain Tell from outside any actor has no sender at all.
+        handle.Tell("lost without a sender", ActorRefs.NoSender);
+        var unsent = await deadLetters.FishForMessageAsync<DeadLetter>(d => "lost without a sender".Equals(d.Message), Patience);
+        Assert.Equal(Sys.DeadLetters, unsent.Sender);
 
         var target = CreateTestProbe();
         await Sys.Registry().Register("via/plain", target.Ref);

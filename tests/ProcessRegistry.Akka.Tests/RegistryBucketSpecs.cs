@@ -36,7 +36,7 @@ public sealed class RegistryBucketSpecs
     {
         var owner = Owners[0];
         var older = RegistryBucket.Empty.Edit(owner, _ => Slice(("x", 1), ("y", 2)));
-        var newer = PendingWrite.ApplyAll(older, [new ReleaseWrite("x")], owner);
+        var newer = PendingWrite.ApplyAll(older, [new ReleaseWrite("x")], owner, 1);
 
         Assert.True(newer.SliceOf(owner).Version > older.SliceOf(owner).Version);
         Assert.Equal(["y"], older.Merge(newer).SliceOf(owner).Records.Select(r => r.Key));
@@ -83,19 +83,19 @@ public sealed class RegistryBucketSpecs
         var (self, other) = (Owners[0], Owners[1]);
         var bucket = RegistryBucket.Empty.Edit(other, _ => Slice(("k", 5)));
 
-        var written = PendingWrite.ApplyAll(bucket, [new RecordWrite(Record("k", self, 7))], self);
+        var written = PendingWrite.ApplyAll(bucket, [new RecordWrite(Record("k", self, 7))], self, 1);
         Assert.Same(bucket.SliceOf(other), written.SliceOf(other));
         Assert.Equal(7, written.SliceOf(self).Find("k")!.Version);
 
-        Assert.Same(written, PendingWrite.ApplyAll(written, [new RecordWrite(Record("k", self, 6))], self));
-        var released = PendingWrite.ApplyAll(written, [new ReleaseWrite("k")], self);
+        Assert.Same(written, PendingWrite.ApplyAll(written, [new RecordWrite(Record("k", self, 6))], self, 1));
+        var released = PendingWrite.ApplyAll(written, [new ReleaseWrite("k")], self, 1);
         Assert.Empty(released.SliceOf(self).Records);
         Assert.Same(bucket.SliceOf(other), released.SliceOf(other));
 
         var tombstone = Record("k", self, 8).AsTombstone(UnregisterReason.Unregistered, 9);
-        var removed = PendingWrite.ApplyAll(written, [new RecordWrite(tombstone)], self);
-        Assert.Same(removed, PendingWrite.ApplyAll(removed, [new EraseWrite("k", 8)], self));
-        Assert.Empty(PendingWrite.ApplyAll(removed, [new EraseWrite("k", 9)], self).SliceOf(self).Records);
+        var removed = PendingWrite.ApplyAll(written, [new RecordWrite(tombstone)], self, 1);
+        Assert.Same(removed, PendingWrite.ApplyAll(removed, [new EraseWrite("k", 8)], self, 1));
+        Assert.Empty(PendingWrite.ApplyAll(removed, [new EraseWrite("k", 9)], self, 1).SliceOf(self).Records);
     }
 
     [Fact]
@@ -108,8 +108,8 @@ public sealed class RegistryBucketSpecs
             var start = RegistryBucket.Empty.Edit(other, _ => Slice(("k1", 1))).Edit(self, _ => Slice(("k0", 1), ("k2", 1)));
             var writes = Enumerable.Range(0, random.Next(1, 12)).Select(_ => RandomWrite(random, self, other)).ToList();
 
-            var together = PendingWrite.ApplyAll(start, writes, self);
-            var oneByOne = writes.Aggregate(start, (bucket, write) => PendingWrite.ApplyAll(bucket, [write], self));
+            var together = PendingWrite.ApplyAll(start, writes, self, 1);
+            var oneByOne = writes.Aggregate(start, (bucket, write) => PendingWrite.ApplyAll(bucket, [write], self, 1));
 
             // One slice version step for the batch, where each single write takes one: compare records.
             Assert.Equal(Records(oneByOne), Records(together));
@@ -142,7 +142,7 @@ public sealed class RegistryBucketSpecs
         Assert.Equal(BucketFingerprint.Of(null), BucketFingerprint.Of(RegistryBucket.Empty));
 
         var bucket = RegistryBucket.Empty.Edit(Owners[0], _ => Slice(("a", 1))).Edit(Owners[1], _ => Slice(("b", 2)));
-        var advanced = PendingWrite.ApplyAll(bucket, [new RecordWrite(Record("c", Owners[1], 3))], Owners[1]);
+        var advanced = PendingWrite.ApplyAll(bucket, [new RecordWrite(Record("c", Owners[1], 3))], Owners[1], 1);
         Assert.NotEqual(BucketFingerprint.Of(bucket), BucketFingerprint.Of(advanced));
         Assert.NotEqual(BucketFingerprint.Of(bucket), BucketFingerprint.Of(bucket.WithoutOwners([Owners[1]])));
         Assert.NotEqual(BucketFingerprint.Of(bucket.WithoutOwners([Owners[0]])), BucketFingerprint.Of(bucket.WithoutOwners([Owners[1]])));

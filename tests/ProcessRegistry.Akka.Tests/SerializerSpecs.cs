@@ -41,11 +41,12 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
         foreach (var single in records)
             AssertSameRecord(single, (EntryRecord)RoundTrip(a, b, single), a, b);
 
-        var snapshot = (OwnerSnapshot)RoundTrip(a, b, new OwnerSnapshot(ownerA, 42, records, Last: true));
-        Assert.Equal(ownerA, snapshot.Owner);
-        Assert.Equal(42, snapshot.TakenAt);
-        Assert.True(snapshot.Last);
+        var snapshot = (OwnerSnapshot)RoundTrip(a, b, new OwnerSnapshot(ownerA, Id: 7, Part: 2, Parts: 3, TakenAt: 42, records));
+        Assert.Equal((ownerA, 7L, 2, 3, 42L), (snapshot.Owner, snapshot.Id, snapshot.Part, snapshot.Parts, snapshot.TakenAt));
         AssertSameRecord(records[3], snapshot.Records[3], a, b);
+
+        var hints = (RemovalHints)RoundTrip(a, b, new RemovalHints([records[0].AsTombstone(UnregisterReason.ConflictLost, records[0].Version + 1)]));
+        Assert.Equal(UnregisterReason.ConflictLost, hints.Removals[0].RemovedBecause);
     }
 
     [Fact]
@@ -111,9 +112,10 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
     {
         var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
         var system = (ExtendedActorSystem)a;
-        var plain = PropsCheck.RequestFor(system, "plain", Props.Create<Quiet>());
-        var tuned = PropsCheck.RequestFor(system, "tuned", Props.Create<Quiet>().WithDispatcher("akka.actor.internal-dispatcher").WithMailbox("akka.actor.default-mailbox"));
-        var withArguments = PropsCheck.RequestFor(system, "with-arguments", Props.Create(typeof(WithArguments), "lobby", 3, null));
+        var settings = a.Registry().Settings;
+        var plain = PropsCheck.RequestFor(system, settings, "plain", Props.Create<Quiet>());
+        var tuned = PropsCheck.RequestFor(system, settings, "tuned", Props.Create<Quiet>().WithDispatcher("akka.actor.internal-dispatcher").WithMailbox("akka.actor.default-mailbox"));
+        var withArguments = PropsCheck.RequestFor(system, settings, "with-arguments", Props.Create(typeof(WithArguments), "lobby", 3, null));
         SpawnRequest[] requests = [plain, tuned, withArguments, plain with { Key = "plain-again" }];
 
         var batch = (SpawnBatch)RoundTrip(a, b, new SpawnBatch(17, requests));
@@ -122,7 +124,7 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
         Assert.Equal(requests.Select(r => r.Key), batch.Requests.Select(r => r.Key));
         foreach (var (sent, read) in requests.Zip(batch.Requests))
         {
-            Assert.Equal(sent.Props.Type, read.Props.Type);
+            Assert.Equal(sent.Props!.Type, read.Props!.Type);
             Assert.Equal(sent.Props.Dispatcher, read.Props.Dispatcher);
             Assert.Equal(sent.Props.Mailbox, read.Props.Mailbox);
             Assert.Equal(sent.Props.Arguments ?? [], read.Props.Arguments ?? []);

@@ -18,6 +18,8 @@ internal sealed class RegistryMetrics : IDisposable
     private readonly Counter<long> _lookupHits;
     private readonly Counter<long> _lookupMisses;
     private readonly Histogram<double> _replicationLag;
+    private readonly Counter<long> _refused;
+    private long _refusedTotal;
 
     public RegistryMetrics(string node, Func<int> entries)
     {
@@ -34,6 +36,8 @@ internal sealed class RegistryMetrics : IDisposable
             description: "Conflicts this node settled for a process it owns.");
         _lookupHits = _meter.CreateCounter<long>("process_registry.lookups.hits", description: "GetPid calls that found the key.");
         _lookupMisses = _meter.CreateCounter<long>("process_registry.lookups.misses", description: "GetPid calls that did not.");
+        _refused = _meter.CreateCounter<long>("process_registry.refused",
+            description: "Messages from other nodes this node refused (not a member, not the owner of a record, ill-formed), tagged with the message kind.");
         _replicationLag = _meter.CreateHistogram<double>("process_registry.replication.lag", unit: "ms",
             description: "From an owner's write to this node applying it (wall clocks of both nodes).");
     }
@@ -45,6 +49,15 @@ internal sealed class RegistryMetrics : IDisposable
 
     public void Conflict() => _conflicts.Add(1, _node);
 
+    /// <summary>How many messages this node refused since it started.</summary>
+    public long RefusedTotal => Interlocked.Read(ref _refusedTotal);
+
+    public void Refused(string message)
+    {
+        Interlocked.Increment(ref _refusedTotal);
+        _refused.Add(1, _node, new KeyValuePair<string, object?>("message", message));
+    }
+
     /// <summary>On the lookup path: costs a flag check when nobody listens.</summary>
     public void Lookup(bool hit)
     {
@@ -52,8 +65,9 @@ internal sealed class RegistryMetrics : IDisposable
         if (counter.Enabled) counter.Add(1, _node);
     }
 
-    public void Replicated(long writtenAtTicks) =>
-        _replicationLag.Record(TimeSpan.FromTicks(DateTime.UtcNow.Ticks - writtenAtTicks).TotalMilliseconds, _node);
+    /// <summary>A record written at <paramref name="writtenAtTicks"/> by its owner's wall clock was applied here at <paramref name="nowTicks"/> by this node's.</summary>
+    public void Replicated(long writtenAtTicks, long nowTicks) =>
+        _replicationLag.Record(TimeSpan.FromTicks(nowTicks - writtenAtTicks).TotalMilliseconds, _node);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -46,6 +46,15 @@ internal sealed record EntryRecord(
 
     private static byte Encode(UnregisterReason? reason) => reason is { } removed ? (byte)(removed + 1) : (byte)0;
 
+    /// <summary>
+    /// The removal of this record. A conflict's tombstone keeps the metadata: the other owner runs
+    /// the resolver on the entry it stands for, and must see what this node's resolver saw.
+    /// </summary>
     public EntryRecord AsTombstone(UnregisterReason reason, long version) =>
-        this with { RemovedBecause = reason, Version = version, Metadata = ImmutableDictionary<string, string>.Empty };
+        this with
+        {
+            RemovedBecause = reason,
+            Version = version,
+            Metadata = reason == UnregisterReason.ConflictLost ? Metadata : ImmutableDictionary<string, string>.Empty,
+        };
 }

@@ -11,13 +11,13 @@ namespace ProcessRegistry.Akka.Replication;
 /// is large already does not wait for the timer, which rounds the interval up to the
 /// scheduler's tick (10 ms), a stall each stage of a pipeline of such actors would add.
 /// </summary>
-internal sealed class FlushPacing(TimeSpan interval, object flush)
+internal sealed class FlushPacing(TimeSpan interval, object flush, RegistryClock clock)
 {
     public const int FlushAt = 256;
 
     private bool _scheduled;
     private bool _timed;
-    private DateTime _lastFlush = DateTime.MinValue;
+    private TimeSpan _lastFlush = TimeSpan.MinValue;
 
     /// <summary>Something waits to be sent, <paramref name="waiting"/> items in all: makes sure <c>flush</c> reaches <paramref name="self"/>.</summary>
     public void Request(IActorRef self, ITimerScheduler timers, int waiting)
@@ -32,7 +32,7 @@ internal sealed class FlushPacing(TimeSpan interval, object flush)
             return;
         }
         _scheduled = true;
-        var wait = _lastFlush + interval - DateTime.UtcNow;
+        var wait = _lastFlush == TimeSpan.MinValue ? TimeSpan.Zero : _lastFlush + interval - clock.Now;
         _timed = !full && wait > TimeSpan.Zero;
         if (_timed)
             timers.StartSingleTimer(flush, flush, wait);
@@ -45,6 +45,6 @@ internal sealed class FlushPacing(TimeSpan interval, object flush)
     {
         _scheduled = false;
         _timed = false;
-        _lastFlush = DateTime.UtcNow;
+        _lastFlush = clock.Now;
     }
 }

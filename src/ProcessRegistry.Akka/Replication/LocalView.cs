@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Akka.Actor;
 
@@ -28,8 +27,9 @@ internal sealed class LocalView
     private int _used;
     private int _count;
 
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<EntryRecord>> _waiters = new(StringComparer.Ordinal);
-    private int _waiterCount;
+
+    /// <summary>Callers waiting for keys to arrive (<c>WaitFor</c>).</summary>
+    public KeyWaiters Waiters { get; } = new();
 
     public int Count => Volatile.Read(ref _count);
 
@@ -69,20 +69,6 @@ internal sealed class LocalView
         return false;
     }
 
-    /// <summary>Completes when the key is in the view: at once, or when the writer next sets it.</summary>
-    public Task<EntryRecord> WhenPresent(string key)
-    {
-        if (TryGet(key, out var entry)) return Task.FromResult(entry);
-        var waiter = _waiters.GetOrAdd(key, _ =>
-        {
-            Interlocked.Increment(ref _waiterCount);
-            return new TaskCompletionSource<EntryRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        });
-        // The writer may have set the key between the first look and the waiter's arrival.
-        if (TryGet(key, out entry)) CompleteWaiter(key, entry);
-        return waiter.Task;
-    }
-
     public void Set(EntryRecord entry)
     {
         Changes++;
@@ -105,8 +91,8 @@ internal sealed class LocalView
             Volatile.Write(ref _slots[free], entry);
             Volatile.Write(ref _count, _count + 1);
         }
-        if (Volatile.Read(ref _waiterCount) > 0)
-            CompleteWaiter(entry.Key, entry);
+        if (Waiters.Count > 0)
+            Waiters.Arrived(entry);
     }
 
     public bool TryRemove(string key, out EntryRecord entry)
@@ -163,12 +149,5 @@ internal sealed class LocalView
         }
         _used = _count;
         Volatile.Write(ref _slots, slots);
-    }
-
-    private void CompleteWaiter(string key, EntryRecord entry)
-    {
-        if (!_waiters.TryRemove(key, out var waiter)) return;
-        Interlocked.Decrement(ref _waiterCount);
-        waiter.TrySetResult(entry);
     }
 }

@@ -54,8 +54,9 @@ internal sealed class OwnerSlice
     public bool Supersedes(OwnerSlice other) =>
         Version > other.Version || (Version == other.Version && Records.Length > other.Records.Length);
 
-    private OwnerSlice Next(EntryRecord[] records) =>
-        new(Math.Max(DateTime.UtcNow.Ticks, Version + 1), ImmutableCollectionsMarshal.AsImmutableArray(records));
+    /// <summary>The next slice of this owner: its wall clock, or one more when the clock lags (never past the limit).</summary>
+    private OwnerSlice Next(EntryRecord[] records, long wallTicks) =>
+        new(Math.Max(wallTicks, Version == long.MaxValue ? Version : Version + 1), ImmutableCollectionsMarshal.AsImmutableArray(records));
 
     /// <summary>The key's index in records sorted by key, or the bitwise complement of where it would go.</summary>
     private static int IndexOf(ReadOnlySpan<EntryRecord> records, string key)
@@ -105,7 +106,7 @@ internal sealed class OwnerSlice
         }
 
         /// <summary>The edited slice; the original instance when nothing changed.</summary>
-        public OwnerSlice ToSlice() => _records is null ? _original : _original.Next(_records.ToArray());
+        public OwnerSlice ToSlice(long wallTicks) => _records is null ? _original : _original.Next(_records.ToArray(), wallTicks);
 
         private ReadOnlySpan<EntryRecord> Current => _records is null ? _original.Records.AsSpan() : CollectionsMarshal.AsSpan(_records);
 

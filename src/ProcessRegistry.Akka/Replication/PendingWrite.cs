@@ -9,13 +9,16 @@ namespace ProcessRegistry.Akka.Replication;
 /// </summary>
 internal abstract record PendingWrite
 {
-    /// <summary>Applies <paramref name="writes"/> in order to <paramref name="data"/>, where this node is <paramref name="self"/>.</summary>
-    public static RegistryBucket ApplyAll(RegistryBucket data, IEnumerable<PendingWrite> writes, UniqueAddress self)
+    /// <summary>
+    /// Applies <paramref name="writes"/> in order to <paramref name="data"/>, where this node is
+    /// <paramref name="self"/> and its wall clock reads <paramref name="wallTicks"/>.
+    /// </summary>
+    public static RegistryBucket ApplyAll(RegistryBucket data, IEnumerable<PendingWrite> writes, UniqueAddress self, long wallTicks)
     {
         var mine = new OwnerSlice.Editor(data.SliceOf(self));
         foreach (var write in writes)
             data = write.Apply(data, mine);
-        return data.Edit(self, _ => mine.ToSlice());
+        return data.Edit(self, _ => mine.ToSlice(wallTicks));
     }
 
     /// <summary>Edits this node's slice through <paramref name="mine"/>, or returns an edited bucket.</summary>

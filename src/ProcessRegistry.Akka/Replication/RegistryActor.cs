@@ -21,6 +21,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private const int BucketCopiesPerComparison = 64;
 
     private readonly ProcessRegistrySettings _settings;
+    private readonly RegistryClock _clock;
     private readonly LocalView _view;
     private readonly IActorRef _replicator;
     private readonly RegistryBuckets _buckets;
@@ -33,7 +34,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, EntryRecord> _owned = new(StringComparer.Ordinal);
     private readonly KeysByPid _keysByPid = new();
     // The newest removal of each key this node heard of, kept a while after the tombstone is erased.
-    private readonly Dictionary<string, (EntryRecord Tombstone, DateTime Seen)> _removals = new(StringComparer.Ordinal);
+    // Inferred: not a tombstone anyone wrote, but a key its owner's complete snapshot lacked.
+    private readonly Dictionary<string, (EntryRecord Tombstone, TimeSpan Seen, bool Inferred)> _removals = new(StringComparer.Ordinal);
+    // This node's tombstones until they expire, sent in snapshots so a peer that missed one
+    // (a restart, a cut) learns the reason, not only that the key went.
+    private readonly Dictionary<string, EntryRecord> _ownTombstones = new(StringComparer.Ordinal);
     // Each bucket as last read from the replicator, to see what changed since.
     private readonly RegistryBucket?[] _lastRead;
     private readonly Dictionary<UniqueAddress, OwnedDigest> _lastDigests = new();
@@ -42,16 +47,21 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly List<PendingWrite>?[] _unsynced;
     private readonly List<EntryRecord> _outbox = new();
     private readonly Dictionary<Address, IActorRef> _peers = new();
-    private readonly Dictionary<UniqueAddress, HashSet<string>> _incomingSnapshots = new();
-    private readonly Queue<(string Key, long Version, DateTime Due)> _tombstones = new();
+    private readonly Dictionary<UniqueAddress, IncomingSnapshot> _incomingSnapshots = new();
+    // Tells this instance's snapshots apart from its previous incarnations' and from each other.
+    private readonly long _snapshotIncarnation;
+    private long _snapshotsSent;
+    private readonly Queue<(string Key, long Version, TimeSpan Due)> _tombstones = new();
     private readonly HashSet<UniqueAddress> _removedOwners = new();
     // Members some node cannot reach (the cluster's reachability is everyone's observations).
     private readonly HashSet<Address> _unreachable = new();
     private readonly Dictionary<Address, long[]> _peerFingerprints = new();
     private readonly FlushPacing _broadcasts;
+    private readonly ReplicationGate _gate;
 
     public RegistryActor(
         ProcessRegistrySettings settings,
+        RegistryClock clock,
         LocalView view,
         IActorRef replicator,
         RegistryBuckets buckets,
@@ -61,6 +71,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         _events = events;
         _settings = settings;
+        _clock = clock;
         _metrics = metrics;
         _view = view;
         _replicator = replicator;
@@ -68,20 +79,23 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _arbiter = new ConflictArbiter(resolver, _log);
         _lastRead = new RegistryBucket?[buckets.Count];
         _unsynced = new List<PendingWrite>?[buckets.Count];
-        _broadcasts = new FlushPacing(settings.BroadcastInterval, Broadcast.Instance);
+        _broadcasts = new FlushPacing(settings.BroadcastInterval, Broadcast.Instance, clock);
+        _gate = new ReplicationGate(_cluster.SelfUniqueAddress, settings, clock, metrics, _log);
+        _snapshotIncarnation = clock.WallTicks;
 
-        Receive<RegisterCommand>(HandleRegister);
-        Receive<UnregisterCommand>(HandleUnregister);
-        Receive<UpdateMetadataCommand>(HandleUpdateMetadata);
-        Receive<RecordsChanged>(changed => MergeReplicated(changed.Records));
-        Receive<MergeThenAnswer>(spawned =>
+        Receive<RegisterCommand>(command => _gate.LocalOrMember(Sender, nameof(RegisterCommand)), HandleRegister);
+        Receive<UnregisterCommand>(command => _gate.LocalOrMember(Sender, nameof(UnregisterCommand)), HandleUnregister);
+        Receive<UpdateMetadataCommand>(command => _gate.LocalOrMember(Sender, nameof(UpdateMetadataCommand)), HandleUpdateMetadata);
+        Receive<RecordsChanged>(HandleBroadcast);
+        Receive<RemovalHints>(HandleRemovalHints);
+        Receive<MergeThenAnswer>(spawned => LocalOnly.Carries(spawned.Mark), spawned =>
         {
-            MergeReplicated(spawned.Records);
+            MergeReplicated(spawned.Records.Where(record => _gate.Problem(record, record.Owner) is null));
             foreach (var (caller, answer) in spawned.Answers)
                 caller.Tell(answer);
         });
         Receive<OwnerSnapshot>(HandleSnapshot);
-        Receive<OwnerReplied>(HandleOwnerReply);
+        Receive<OwnerReplied>(replied => LocalOnly.Carries(replied.Mark), HandleOwnerReply);
         Receive<Broadcast>(_ => SendBroadcast());
         Receive<SyncTick>(_ => SyncToReplicatedData());
         Receive<ReconcileTick>(_ =>
@@ -90,17 +104,34 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             if (_unreachable.Count > 0)
                 SendFingerprints();
         });
-        Receive<BucketFingerprints>(CompareBuckets);
-        Receive<BucketCopy>(MergeBucketCopy);
+        Receive<BucketFingerprints>(fingerprints =>
+        {
+            if (_gate.Member(Sender, nameof(BucketFingerprints)) is not null) CompareBuckets(fingerprints);
+        });
+        Receive<BucketCopy>(copy =>
+        {
+            if (_gate.Member(Sender, nameof(BucketCopy)) is not null) MergeBucketCopy(copy);
+        });
         Receive<AntiEntropyTick>(_ => SendDigests());
         Receive<OwnerDigest>(CompareDigest);
-        Receive<SnapshotRequest>(_ => SendSnapshot(Sender));
+        Receive<SnapshotRequest>(_ =>
+        {
+            if (_gate.Member(Sender, nameof(SnapshotRequest)) is not null) SendSnapshot(Sender);
+        });
         Receive<GetSuccess>(HandleRead);
         Receive<NotFound>(_ => { }); // a bucket nobody wrote yet
         Receive<IUpdateResponse>(HandleUpdateResponse);
         Receive<Terminated>(t => HandleTerminated(t.ActorRef));
-        Receive<ClusterEvent.MemberUp>(up => AddPeer(up.Member));
-        Receive<ClusterEvent.MemberWeaklyUp>(up => AddPeer(up.Member));
+        Receive<ClusterEvent.MemberUp>(up =>
+        {
+            TrackMember(up.Member);
+            AddPeer(up.Member);
+        });
+        Receive<ClusterEvent.MemberWeaklyUp>(up =>
+        {
+            TrackMember(up.Member);
+            AddPeer(up.Member);
+        });
         Receive<ClusterEvent.ReachableMember>(reachable =>
         {
             _unreachable.Remove(reachable.Member.Address);
@@ -108,8 +139,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
                 SendSnapshot(peer);
         });
         Receive<ClusterEvent.UnreachableMember>(unreachable => _unreachable.Add(unreachable.Member.Address));
-        Receive<ClusterEvent.MemberRemoved>(removed => HandleMemberRemoved(removed.Member));
-        Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            TrackMember(removed.Member);
+            HandleMemberRemoved(removed.Member);
+        });
+        Receive<ClusterEvent.IMemberEvent>(changed => TrackMember(changed.Member));
         Receive<PruneTick>(_ => SweepRemovedOwners());
         Receive<TombstoneTick>(_ => ExpireTombstones());
     }
@@ -118,13 +153,14 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     public static Props Props(
         ProcessRegistrySettings settings,
+        RegistryClock clock,
         LocalView view,
         IActorRef replicator,
         RegistryBuckets buckets,
         IConflictResolver resolver,
         RegistryMetrics metrics,
         RegistryEventPublisher events) =>
-        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, view, replicator, buckets, resolver, metrics, events));
+        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, clock, view, replicator, buckets, resolver, metrics, events));
 
     protected override void PreStart()
     {
@@ -140,8 +176,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
                 Adopt(entry);
         }
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberWeaklyUp), typeof(ClusterEvent.MemberRemoved),
-            typeof(ClusterEvent.ReachableMember), typeof(ClusterEvent.UnreachableMember));
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.ReachableMember), typeof(ClusterEvent.UnreachableMember));
         Timers.StartPeriodicTimer(nameof(SyncTick), SyncTick.Instance, _settings.SyncInterval);
         Timers.StartPeriodicTimer(nameof(PruneTick), PruneTick.Instance, _settings.PruneInterval);
         Timers.StartPeriodicTimer(nameof(ReconcileTick), ReconcileTick.Instance, _settings.ReconcileInterval);
@@ -169,9 +204,20 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void HandleRegister(RegisterCommand command)
     {
+        // The caller's node checked all this; a command from another node is checked again here.
+        if ((_gate.KeyProblem(command.Key) ?? MetadataLimits.Violation(command.Metadata!, _settings)) is { } problem)
+        {
+            Sender.Tell(new RegisterRejected($"Nothing was registered: {problem}."));
+            return;
+        }
         if (!IsLocal(command.Pid))
         {
             ForwardToOwner(command.Pid.Path.Address, command, command.Key);
+            return;
+        }
+        if (!ProcessRegistry.IsProcess(command.Pid))
+        {
+            Sender.Tell(new RegisterRejected($"{command.Pid.Path} is not a process that can be registered; nothing was registered."));
             return;
         }
         if (ProcessRegistry.IsKnownDead(command.Pid))
@@ -181,9 +227,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         }
 
         _owned.TryGetValue(command.Key, out var owned);
+        // A holder known dead frees the key now: its Terminated may still be queued behind this
+        // command, and syn never answers taken for a dead process.
+        if (owned is not null && !owned.Pid.Equals(command.Pid) && ProcessRegistry.IsKnownDead(owned.Pid))
+        {
+            RemoveOwned(command.Key, owned, UnregisterReason.Terminated);
+            owned = null;
+        }
         if (!command.Force)
         {
-            var holder = owned?.Pid ?? (_view.TryGet(command.Key, out var seen) ? seen.Pid : null);
+            var holder = owned?.Pid ?? (_view.TryGet(command.Key, out var seen) && !ProcessRegistry.IsKnownDead(seen.Pid) ? seen.Pid : null);
             if (holder is not null && !holder.Equals(command.Pid))
             {
                 Sender.Tell(new RegisterTaken(command.Key, holder));
@@ -195,7 +248,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
         var registeredAt = owned is not null && owned.Pid.Equals(command.Pid)
             ? owned.RegisteredAtTicks
-            : DateTime.UtcNow.Ticks;
+            : _clock.WallTicks;
         var record = new EntryRecord(command.Key, command.Pid, _cluster.SelfUniqueAddress, command.Metadata, registeredAt, NextVersion(command.Key), null);
         _owned[command.Key] = record;
         Track(command.Pid, command.Key);
@@ -206,6 +259,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void HandleUnregister(UnregisterCommand command)
     {
+        if (_gate.KeyProblem(command.Key) is not null)
+        {
+            Sender.Tell(new UnregisterReply(false, command.Key, null));
+            return;
+        }
         if (_owned.TryGetValue(command.Key, out var owned) && (command.Pid is null || owned.Pid.Equals(command.Pid)))
         {
             var tombstone = RemoveOwned(command.Key, owned, UnregisterReason.Unregistered);
@@ -223,6 +281,11 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     /// <summary>Applies a metadata patch on the owner, where no concurrent write of the key can interleave.</summary>
     private void HandleUpdateMetadata(UpdateMetadataCommand command)
     {
+        if (_gate.KeyProblem(command.Key) is { } problem)
+        {
+            Sender.Tell(new RegisterRejected($"Nothing was updated: {problem}."));
+            return;
+        }
         if (!_owned.TryGetValue(command.Key, out var owned))
         {
             if (_view.TryGet(command.Key, out var entry) && !IsLocal(entry.Pid))
@@ -257,21 +320,26 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         var wait = TimeSpan.FromTicks(_settings.AskTimeout.Ticks * 9 / 10);
         registry.Ask<object>(command, wait).PipeTo(
             Self,
-            success: reply => new OwnerReplied(replyTo, reply),
+            success: reply => new OwnerReplied(replyTo, reply, owner, LocalOnly.Mark),
             failure: ex => new OwnerReplied(replyTo,
-                new Status.Failure(new TimeoutException($"The registry on {owner} did not answer for key '{key}'.", ex))));
+                new Status.Failure(new TimeoutException($"The registry on {owner} did not answer for key '{key}'.", ex)), owner, LocalOnly.Mark));
     }
 
+    /// <summary>Applies the owner's record of what it did, if it is that owner's own, then answers the caller.</summary>
     private void HandleOwnerReply(OwnerReplied replied)
     {
-        switch (replied.Reply)
+        var record = replied.Reply switch
         {
-            case RegisterAccepted accepted:
-                Merge(accepted.Record);
-                break;
-            case UnregisterReply { Tombstone: { } tombstone } removed:
-                Merge(tombstone);
-                break;
+            RegisterAccepted accepted => accepted.Record,
+            UnregisterReply { Tombstone: { } tombstone } => tombstone,
+            _ => null,
+        };
+        if (record is not null)
+        {
+            if (record.Owner.Address.Equals(replied.Owner) && _gate.Problem(record, record.Owner) is null)
+                Merge(record);
+            else
+                _gate.Refuse(replied.Owner, replied.Reply.GetType().Name, "the owner's answer carries a record that is not its own");
         }
         replied.ReplyTo.Tell(replied.Reply);
     }
@@ -279,7 +347,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     // ---- writing: view now, peers next, replicated data soon --------------------------------
 
     /// <summary>A strictly newer version than any this node knows for the key, close to wall-clock time.</summary>
-    private long NextVersion(string key) => Math.Max(DateTime.UtcNow.Ticks, KnownVersion(key) + 1);
+    private long NextVersion(string key) => Math.Max(_clock.WallTicks, KnownVersion(key) + 1);
 
     private long KnownVersion(string key)
     {
@@ -294,8 +362,13 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _outbox.Add(record);
         _broadcasts.Request(Self, Timers, _outbox.Count);
         QueueSync(_buckets.IndexOf(record.Key), new RecordWrite(record));
-        if (!record.IsLive)
-            _tombstones.Enqueue((record.Key, record.Version, DateTime.UtcNow + _settings.TombstoneTimeToLive));
+        if (record.IsLive)
+        {
+            _ownTombstones.Remove(record.Key);
+            return;
+        }
+        _ownTombstones[record.Key] = record;
+        _tombstones.Enqueue((record.Key, record.Version, _clock.Now + _settings.TombstoneTimeToLive));
     }
 
     /// <summary>Sends what this node wrote since its last broadcast to every peer, in few messages.</summary>
@@ -314,15 +387,19 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _outbox.Clear();
     }
 
-    /// <summary>Everything this node owns, to a node it just met or met again after a partition.</summary>
+    /// <summary>
+    /// Everything this node owns, and its tombstones that have not expired (so a peer that missed
+    /// one learns why the key went), to a node it just met, met again after a partition, or that asked.
+    /// </summary>
     private void SendSnapshot(IActorRef peer)
     {
         var self = _cluster.SelfUniqueAddress;
-        var records = _owned.Values.ToList();
-        var takenAt = Math.Max(DateTime.UtcNow.Ticks, records.Count == 0 ? 0 : records.Max(r => r.Version));
+        var records = _owned.Values.Concat(_ownTombstones.Values.Where(tombstone => !_owned.ContainsKey(tombstone.Key))).ToList();
+        var takenAt = Math.Max(_clock.WallTicks, records.Count == 0 ? 0 : records.Max(r => r.Version));
+        var id = _snapshotIncarnation + _snapshotsSent++;
         var chunks = Chunks(records).ToList();
         for (var i = 0; i < chunks.Count; i++)
-            peer.Tell(new OwnerSnapshot(self, takenAt, chunks[i], Last: i == chunks.Count - 1));
+            peer.Tell(new OwnerSnapshot(self, id, i, chunks.Count, takenAt, chunks[i]));
     }
 
     private static IEnumerable<List<EntryRecord>> Chunks(IEnumerable<EntryRecord> records) =>
@@ -330,21 +407,34 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void HandleSnapshot(OwnerSnapshot snapshot)
     {
-        if (!_incomingSnapshots.TryGetValue(snapshot.Owner, out var keys))
-            _incomingSnapshots[snapshot.Owner] = keys = new HashSet<string>(StringComparer.Ordinal);
+        if (_gate.Member(Sender, nameof(OwnerSnapshot)) is not { } owner) return;
+        if (!snapshot.Owner.Equals(owner) || snapshot.Parts < 1 || snapshot.Part < 0 || snapshot.Part >= snapshot.Parts)
+        {
+            _gate.Refuse(Sender.Path.Address, nameof(OwnerSnapshot), $"part {snapshot.Part} of {snapshot.Parts} of a snapshot of {snapshot.Owner}");
+            return;
+        }
+        if (!_gate.AllOwnedBy(snapshot.Records, owner, Sender, nameof(OwnerSnapshot))) return;
+        if (!_incomingSnapshots.TryGetValue(owner, out var incoming) || incoming.Id != snapshot.Id)
+            _incomingSnapshots[owner] = incoming = new IncomingSnapshot(snapshot.Id);
+        // Parts of one snapshot arrive in order; a gap means this instance started after the
+        // first parts came (a restart), and the snapshot can no longer tell what the owner lacks.
+        incoming.Complete &= snapshot.Part == incoming.NextPart;
+        incoming.NextPart = snapshot.Part + 1;
         List<EntryRecord>? missed = null;
         foreach (var record in snapshot.Records)
         {
-            if (!Merge(record) && RemovalNewerThan(record) is { } removal)
+            if (!Merge(record) && !RetractInferredRemoval(record) && RemovalNewerThan(record) is { } removal)
                 (missed ??= new List<EntryRecord>()).Add(removal);
-            keys.Add(record.Key);
+            incoming.Keys.Add(record.Key);
         }
         // The owner settles a key when it hears of a newer removal by another process, and the
         // removal's own broadcast may have been lost in a cut and its tombstone erased since.
         if (missed is not null)
-            Sender.Tell(new RecordsChanged(missed));
-        if (!snapshot.Last) return;
-        _incomingSnapshots.Remove(snapshot.Owner);
+            Sender.Tell(new RemovalHints(missed));
+        if (snapshot.Part < snapshot.Parts - 1) return;
+        _incomingSnapshots.Remove(owner);
+        if (!incoming.Complete) return; // the owner's digest will ask for a whole one
+        var keys = incoming.Keys;
         // What the owner no longer has, and was not re-registered since it took the snapshot, was
         // removed while this node could not hear it. The removal is known only as newer than the
         // entry dropped: the snapshot time speaks for this owner alone, and as a version of the
@@ -354,9 +444,52 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             .ToList();
         foreach (var entry in gone)
         {
-            _removals[entry.Key] = (entry.AsTombstone(UnregisterReason.Unregistered, entry.Version), DateTime.UtcNow);
+            _removals[entry.Key] = (entry.AsTombstone(UnregisterReason.Unregistered, entry.Version), _clock.Now, Inferred: true);
             RemoveFromView(entry.Key, UnregisterReason.Unregistered);
         }
+    }
+
+    /// <summary>
+    /// An owner's snapshot that holds a record this node took for removed because an earlier
+    /// snapshot of the same owner lacked it: the owner has it, so it is live after all.
+    /// </summary>
+    private bool RetractInferredRemoval(EntryRecord record)
+    {
+        if (!record.IsLive || !_removals.TryGetValue(record.Key, out var removal) || !removal.Inferred ||
+            removal.Tombstone.Version != record.Version || !removal.Tombstone.Owner.Equals(record.Owner))
+            return false;
+        _removals.Remove(record.Key);
+        return Merge(record);
+    }
+
+    /// <summary>
+    /// Removals of keys this node owns, made by other owners' processes and relayed by a peer that
+    /// refused this node's record because of them: this node settles its key as if the removal
+    /// had reached it directly. Nothing else is taken from a relay: the view changes only by owners.
+    /// </summary>
+    private void HandleRemovalHints(RemovalHints hints)
+    {
+        if (_gate.Member(Sender, nameof(RemovalHints)) is null) return;
+        foreach (var removal in hints.Removals)
+        {
+            // Removals of this node's own processes come from nobody else.
+            if (removal.IsLive || removal.Owner.Equals(_cluster.SelfUniqueAddress) || _gate.Problem(removal, removal.Owner) is not null)
+            {
+                _gate.Refuse(Sender.Path.Address, nameof(RemovalHints), $"[{MetadataLimits.Printable(removal.Key)}] is not another owner's removal");
+                return;
+            }
+        }
+        foreach (var removal in hints.Removals)
+        {
+            if (_owned.TryGetValue(removal.Key, out var mine) && removal.Version > mine.Version && !removal.Pid.Equals(mine.Pid))
+                Settle(removal.Key, mine, removal);
+        }
+    }
+
+    private void HandleBroadcast(RecordsChanged changed)
+    {
+        if (_gate.Member(Sender, nameof(RecordsChanged)) is { } owner && _gate.AllOwnedBy(changed.Records, owner, Sender, nameof(RecordsChanged)))
+            MergeReplicated(changed.Records);
     }
 
     /// <summary>The removal that made this node refuse a live record, when no newer live entry did.</summary>
@@ -378,7 +511,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             if (writes is null) continue;
             _unsynced[bucket] = null;
             _replicator.Tell(Dsl.Update(_buckets.Keys[bucket], RegistryBucket.Empty, WriteLocal.Instance,
-                data => PendingWrite.ApplyAll(data, writes, self)));
+                data => PendingWrite.ApplyAll(data, writes, self, _clock.WallTicks)));
         }
     }
 
@@ -396,7 +529,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         foreach (var record in records)
         {
             if (Merge(record))
-                _metrics.Replicated(record.Version);
+                _metrics.Replicated(record.Version, _clock.WallTicks);
         }
     }
 
@@ -405,7 +538,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         if (record.Version <= KnownVersion(record.Key)) return false;
         if (!record.IsLive)
-            _removals[record.Key] = (record, DateTime.UtcNow);
+            _removals[record.Key] = (record, _clock.Now, Inferred: false);
         ApplyToView(record);
         CheckOwned(record);
         return true;
@@ -422,6 +555,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void CompareDigest(OwnerDigest received)
     {
+        if (_gate.Member(Sender, nameof(OwnerDigest)) is not { } owner) return;
+        if (!received.Owner.Equals(owner))
+        {
+            _gate.Refuse(Sender.Path.Address, nameof(OwnerDigest), $"it speaks for {received.Owner}");
+            return;
+        }
         var digest = new OwnedDigest(received.Count, received.Checksum);
         var quiet = _lastDigests.TryGetValue(received.Owner, out var previous) && previous == digest;
         _lastDigests[received.Owner] = digest;
@@ -483,7 +622,15 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     /// </summary>
     private void MergeBucketCopy(BucketCopy copy)
     {
-        if (copy.Bucket >= _lastRead.Length) return;
+        if (copy.Bucket < 0 || copy.Bucket >= _lastRead.Length) return;
+        // This node's slice is its own to write, and no slice may run ahead of the clock.
+        var self = _cluster.SelfUniqueAddress;
+        var latest = _clock.WallTicks + _settings.MaxClockLead.Ticks;
+        if (copy.Data.Slices.Any(pair => pair.Key.Equals(self) || pair.Value.Version > latest))
+        {
+            _gate.Refuse(Sender.Path.Address, nameof(BucketCopy), "it carries this node's own slice, or a slice ahead of the clock");
+            return;
+        }
         _replicator.Tell(Dsl.Update(_buckets.Keys[copy.Bucket], RegistryBucket.Empty, WriteLocal.Instance, data => data.Merge(copy.Data)));
         if (copy.Answer)
             Sender.Tell(new BucketCopy(copy.Bucket, (_lastRead[copy.Bucket] ?? RegistryBucket.Empty).Merge(copy.Data), Answer: false));
@@ -506,20 +653,30 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         var previous = _lastRead[bucket];
         _lastRead[bucket] = data;
+        var self = _cluster.SelfUniqueAddress;
         foreach (var (owner, slice) in data.Slices)
         {
+            // This node is the authority on its own records; the replicated copy of them is for the others.
+            if (owner.Equals(self)) continue;
             var before = previous?.Slices.GetValueOrDefault(owner);
             if (ReferenceEquals(slice, before)) continue;
             foreach (var record in slice.Records)
             {
                 if (before is not null && ReferenceEquals(before.Find(record.Key), record)) continue;
+                // Only an owner's slice may carry its records, as only the owner may send them.
+                if (_gate.Problem(record, owner) is { } problem)
+                {
+                    _gate.Refuse(owner.Address, nameof(RegistryBucket), $"record [{MetadataLimits.Printable(record.Key)}] in {owner}'s slice: {problem}");
+                    continue;
+                }
                 Merge(record);
             }
             if (before is not null)
-                RemoveVanished(before.Records.Where(record => slice.Find(record.Key) is null));
+                RemoveVanished(before.Records.Where(record => record.Owner.Equals(owner) && slice.Find(record.Key) is null));
         }
         if (previous is not null)
-            RemoveVanished(previous.Slices.Where(pair => !data.Slices.ContainsKey(pair.Key)).SelectMany(pair => pair.Value.Records));
+            RemoveVanished(previous.Slices.Where(pair => !pair.Key.Equals(self) && !data.Slices.ContainsKey(pair.Key))
+                .SelectMany(pair => pair.Value.Records.Where(record => record.Owner.Equals(pair.Key))));
     }
 
     /// <summary>
@@ -530,7 +687,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         foreach (var record in vanished)
         {
-            if (_view.TryGet(record.Key, out var entry) && entry.Version <= record.Version)
+            if (_view.TryGet(record.Key, out var entry) && entry.Version <= record.Version && entry.Owner.Equals(record.Owner))
                 RemoveFromView(record.Key, reason: null);
         }
     }
@@ -588,36 +745,60 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
         if (record.Pid.Equals(mine.Pid))
         {
+            // Only this node writes its processes' records: a newer one is its own, echoed.
             if (record.IsLive)
                 _owned[key] = mine with { Version = record.Version, Metadata = record.Metadata };
             else
-                Release(key); // freed by a conflict resolver elsewhere: let go, stop nobody
+                Release(key);
             return;
         }
-        if (!record.IsLive || _removedOwners.Contains(record.Owner))
-        {
-            Reassert(key, mine);
-            return;
-        }
+        Settle(key, mine, record);
+    }
 
-        switch (_arbiter.Decide(key, mine.ToEntry(), record.ToEntry()))
+    /// <summary>
+    /// Another owner's record of a key this node owns, newer than this node's. A live one is a
+    /// conflict, which the resolver settles the same way on both owners. A removal of the other
+    /// owner's process leaves this node's record the key's, to be told again under a newer version.
+    /// A removal that another owner wrote because the resolver freed the key (its own process's
+    /// record, reason ConflictLost) frees it here too, once this node's resolver agrees: nobody
+    /// else's word makes an owner let go.
+    /// </summary>
+    private void Settle(string key, EntryRecord mine, EntryRecord theirs)
+    {
+        if (_removedOwners.Contains(theirs.Owner) || (!theirs.IsLive && theirs.RemovedBecause != UnregisterReason.ConflictLost))
+        {
+            Reassert(key, mine, over: theirs);
+            return;
+        }
+        var outcome = _arbiter.Decide(key, mine.ToEntry(), theirs.ToEntry());
+        if (!theirs.IsLive)
+        {
+            if (outcome == ConflictOutcome.Free)
+                Release(key);
+            else
+                Reassert(key, mine, over: theirs);
+            return;
+        }
+        switch (outcome)
         {
             case ConflictOutcome.MineWins:
-                Reassert(key, mine);
+                Reassert(key, mine, over: theirs);
                 break;
             case ConflictOutcome.TheirsWins:
-                Lose(key, mine.Pid, record.Pid);
+                Lose(key, mine.Pid, theirs.Pid);
                 break;
             case ConflictOutcome.Free:
+                // This node's own record goes, newer than theirs, and tells their owner why.
                 Release(key);
-                Write(record.AsTombstone(UnregisterReason.ConflictLost, NextVersion(key)));
+                Write(mine.AsTombstone(UnregisterReason.ConflictLost, NextVersion(key)));
                 break;
         }
     }
 
-    private void Reassert(string key, EntryRecord mine)
+    /// <summary>Tells this node's record of the key again, newer than <paramref name="over"/>, which the peers may hold.</summary>
+    private void Reassert(string key, EntryRecord mine, EntryRecord over)
     {
-        var again = mine with { Version = NextVersion(key) };
+        var again = mine with { Version = Math.Max(NextVersion(key), over.Version + 1) };
         _owned[key] = again;
         Write(again);
     }
@@ -663,12 +844,22 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
             RemoveOwned(key, _owned[key], UnregisterReason.Terminated);
     }
 
+    /// <summary>A node refused while this one had not heard of it yet asks again for what it sent then.</summary>
+    private void TrackMember(Member member)
+    {
+        if (_gate.Track(member) && !member.UniqueAddress.Equals(_cluster.SelfUniqueAddress))
+            RegistryOf(member).Tell(SnapshotRequest.Instance);
+    }
+
+    private IActorRef RegistryOf(Member member) =>
+        ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(
+            new RootActorPath(member.Address) / "system" / _settings.Name / RegistrySupervisor.WorkerName);
+
     private void AddPeer(Member member)
     {
         if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress)) return;
         if (!string.IsNullOrEmpty(_settings.Role) && !member.HasRole(_settings.Role)) return;
-        var path = new RootActorPath(member.Address) / "system" / _settings.Name / RegistrySupervisor.WorkerName;
-        var peer = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(path);
+        var peer = RegistryOf(member);
         _peers[member.Address] = peer;
         SendSnapshot(peer);
     }
@@ -718,10 +909,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     /// <summary>Erases this node's old tombstones from the data and forgets old removal versions.</summary>
     private void ExpireTombstones()
     {
-        var now = DateTime.UtcNow;
+        var now = _clock.Now;
         while (_tombstones.TryPeek(out var tombstone) && tombstone.Due <= now)
         {
             _tombstones.Dequeue();
+            if (_ownTombstones.TryGetValue(tombstone.Key, out var own) && own.Version == tombstone.Version)
+                _ownTombstones.Remove(tombstone.Key);
             QueueSync(_buckets.IndexOf(tombstone.Key), new EraseWrite(tombstone.Key, tombstone.Version));
         }
         var forgetBefore = now - _settings.TombstoneTimeToLive - _settings.TombstoneTimeToLive;
@@ -737,7 +930,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         ReferenceEquals(a, b) ||
         (a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value));
 
-    private sealed record OwnerReplied(IActorRef ReplyTo, object Reply);
+    private sealed record OwnerReplied(IActorRef ReplyTo, object Reply, Address Owner, LocalOnly Mark);
+
+    /// <summary>The parts of one owner's snapshot received so far.</summary>
+    private sealed class IncomingSnapshot(long id)
+    {
+        public long Id { get; } = id;
+        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+        public int NextPart { get; set; }
+        public bool Complete { get; set; } = true;
+    }
 
     private sealed class Broadcast
     {

@@ -5,8 +5,14 @@ using Akka.Cluster;
 namespace ProcessRegistry.Akka.Replication;
 
 /// <summary>Register <paramref name="Pid"/> under <paramref name="Key"/>; handled by the node that hosts the pid.</summary>
-/// <remarks><paramref name="Force"/> replaces a live holder: used by spawn hosts, whose single activation comes from sharding.</remarks>
-internal sealed record RegisterCommand(string Key, IActorRef Pid, ImmutableDictionary<string, string> Metadata, bool Force);
+/// <remarks>
+/// <paramref name="Forced"/>, when it is this node's <see cref="LocalOnly.Mark"/>, replaces a live
+/// holder: spawn hosts use it, whose single activation comes from sharding. It never travels.
+/// </remarks>
+internal sealed record RegisterCommand(string Key, IActorRef Pid, ImmutableDictionary<string, string> Metadata, LocalOnly? Forced = null)
+{
+    public bool Force => LocalOnly.Carries(Forced);
+}
 
 /// <summary>Unregister <paramref name="Key"/> if it maps to <paramref name="Pid"/> (any pid when null).</summary>
 internal sealed record UnregisterCommand(string Key, IActorRef? Pid);
@@ -38,10 +44,20 @@ internal sealed record UnsubscribeCommand(IActorRef Subscriber);
 /// <summary>
 /// Part of everything <paramref name="Owner"/> owns, sent to a node it just met (or met again
 /// after a partition): the syn-style resync that does not wait for DData gossip. On the
-/// <paramref name="Last"/> part the receiver drops its entries of that owner that the snapshot
+/// last part the receiver drops its entries of that owner that the snapshot
 /// lacks and that are older than <paramref name="TakenAt"/>.
 /// </summary>
-internal sealed record OwnerSnapshot(UniqueAddress Owner, long TakenAt, IReadOnlyList<EntryRecord> Records, bool Last);
+/// <remarks>
+/// The parts of one snapshot share <paramref name="Id"/> and arrive in order: only a receiver that
+/// saw every part (<paramref name="Part"/> 0 to <paramref name="Parts"/> - 1) drops what it lacks.
+/// </remarks>
+internal sealed record OwnerSnapshot(UniqueAddress Owner, long Id, int Part, int Parts, long TakenAt, IReadOnlyList<EntryRecord> Records);
+
+/// <summary>
+/// Removals of another owner's process under keys the receiving owner holds, relayed by a peer that
+/// refused the owner's older record because of them: the owner decides what to do with its key.
+/// </summary>
+internal sealed record RemovalHints(IReadOnlyList<EntryRecord> Removals);
 
 /// <summary>
 /// What <paramref name="Owner"/> owns, in brief, sent to every peer each anti-entropy interval. A
@@ -75,4 +91,4 @@ internal sealed record BucketCopy(int Bucket, RegistryBucket Data, bool Answer);
 /// Records a spawn brought to this node, applied to its view before each caller gets its answer,
 /// so a caller whose spawn completed reads the key here.
 /// </summary>
-internal sealed record MergeThenAnswer(IReadOnlyList<EntryRecord> Records, IReadOnlyList<(IActorRef Caller, object Answer)> Answers);
+internal sealed record MergeThenAnswer(IReadOnlyList<EntryRecord> Records, IReadOnlyList<(IActorRef Caller, object Answer)> Answers, LocalOnly Mark);

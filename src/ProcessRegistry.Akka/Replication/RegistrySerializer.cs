@@ -35,12 +35,17 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private const string BucketManifest = "B";
     private const string FingerprintsManifest = "F";
     private const string BucketCopyManifest = "K";
+    private const string RemovalHintsManifest = "H";
 
     // What a spawn result holds.
     private const byte AskAgainTag = 0, HolderTag = 1, FailedTag = 2;
 
     // Buckets copied whole (a partition's exchange) can be far bigger than a broadcast: not kept.
     private const int MaxSpareStreamBytes = 256 * 1024;
+
+    // Strict both ways: a lone surrogate is refused rather than written as U+FFFD (the API refuses
+    // it first), and bytes that are not UTF-8 fail the message rather than become another key.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     [ThreadStatic] private static MemoryStream? _spareStream;
 
@@ -51,6 +56,11 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     private LocalView? _view;
 
     public RegistrySerializer(ExtendedActorSystem system) : base(system) => _remoteRefs = new RemoteRefs(system);
+
+    private ProcessRegistrySettings? _settings;
+
+    /// <summary>The registry's settings, read from the system's config (what spawn hosts allow).</summary>
+    private ProcessRegistrySettings Settings => _settings ??= ProcessRegistrySettings.Create(system);
 
     public override int Identifier => SerializerId;
 
@@ -67,6 +77,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         RegisterRejected => RejectedManifest,
         UnregisterReply => UnregisterReplyManifest,
         RecordsChanged => RecordsChangedManifest,
+        RemovalHints => RemovalHintsManifest,
         OwnerSnapshot => OwnerSnapshotManifest,
         UpdateMetadataCommand => UpdateMetadataManifest,
         NotRegistered => NotRegisteredManifest,
@@ -91,7 +102,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         var stream = _spareStream ?? new MemoryStream();
         _spareStream = null;
         stream.SetLength(0);
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        using (var writer = new BinaryWriter(stream, StrictUtf8, leaveOpen: true))
         {
             switch (obj)
             {
@@ -102,7 +113,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     writer.Write(command.Key);
                     WriteRef(writer, command.Pid);
                     WriteMetadata(writer, command.Metadata);
-                    writer.Write(command.Force);
+                    writer.Write(false); // a forced registration never travels
                     break;
                 case UnregisterCommand command:
                     writer.Write(command.Key);
@@ -128,6 +139,9 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                 case RecordsChanged changed:
                     WriteRecords(writer, changed.Records);
                     break;
+                case RemovalHints hints:
+                    WriteRecords(writer, hints.Removals);
+                    break;
                 case UpdateMetadataCommand update:
                     writer.Write(update.Key);
                     writer.Write7BitEncodedInt(update.Changes.Count);
@@ -143,8 +157,10 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
                     break;
                 case OwnerSnapshot snapshot:
                     WriteOwner(writer, snapshot.Owner);
+                    writer.Write(snapshot.Id);
+                    writer.Write7BitEncodedInt(snapshot.Part);
+                    writer.Write7BitEncodedInt(snapshot.Parts);
                     writer.Write(snapshot.TakenAt);
-                    writer.Write(snapshot.Last);
                     WriteRecords(writer, snapshot.Records);
                     break;
                 case OwnerDigest digest:
@@ -185,11 +201,11 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        using var reader = new BinaryReader(new MemoryStream(bytes));
+        using var reader = new BinaryReader(new MemoryStream(bytes), StrictUtf8);
         return manifest switch
         {
             EntryRecordManifest => ReadRecord(reader),
-            RegisterManifest => new RegisterCommand(reader.ReadString(), ReadRef(reader), ReadMetadata(reader), reader.ReadBoolean()),
+            RegisterManifest => ReadRegister(reader),
             UnregisterManifest => new UnregisterCommand(reader.ReadString(), reader.ReadBoolean() ? ReadRef(reader) : null),
             AcceptedManifest => new RegisterAccepted(ReadRecord(reader)),
             TakenManifest => new RegisterTaken(reader.ReadString(), ReadRef(reader)),
@@ -198,7 +214,8 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
             RecordsChangedManifest => new RecordsChanged(ReadRecords(reader)),
             UpdateMetadataManifest => ReadUpdateMetadata(reader),
             NotRegisteredManifest => new NotRegistered(reader.ReadString()),
-            OwnerSnapshotManifest => new OwnerSnapshot(ReadOwner(reader), reader.ReadInt64(), Last: reader.ReadBoolean(), Records: ReadRecords(reader)),
+            OwnerSnapshotManifest => new OwnerSnapshot(ReadOwner(reader), reader.ReadInt64(), reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt(), reader.ReadInt64(), ReadRecords(reader)),
+            RemovalHintsManifest => new RemovalHints(ReadRecords(reader)),
             SpawnBatchManifest => ReadSpawnBatch(reader),
             SpawnResultsManifest => new SpawnResults(ReadSpawnResults(reader)),
             OwnerDigestManifest => new OwnerDigest(ReadOwner(reader), reader.ReadInt32(), reader.ReadInt64()),
@@ -221,7 +238,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         var indexes = new int[batch.Requests.Count];
         for (var i = 0; i < indexes.Length; i++)
         {
-            var shape = PropsShape.Of(batch.Requests[i].Props);
+            var shape = PropsShape.Of(batch.Requests[i].Props!);
             if (!shapes.TryGetValue(shape, out indexes[i]))
                 shapes.Add(shape, indexes[i] = shapes.Count);
         }
@@ -240,28 +257,48 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         }
     }
 
+    /// <summary>
+    /// A batch as the host will act on it: each request's props, or why the host refuses them. A
+    /// shape naming a type the host does not allow is refused by name, and its requests' arguments
+    /// are never read.
+    /// </summary>
     private SpawnBatch ReadSpawnBatch(BinaryReader reader)
     {
+        var allowed = Settings.SpawnAllowedTypes;
         var shard = reader.Read7BitEncodedInt();
-        var shapes = new PropsShape[reader.Read7BitEncodedInt()];
+        var shapes = new (PropsShape? Shape, string? Refusal)[reader.Read7BitEncodedInt()];
         for (var i = 0; i < shapes.Length; i++)
-            shapes[i] = PropsWire.ReadShape(reader);
+            shapes[i] = (PropsWire.ReadShape(reader, allowed, system, out var refusal), refusal);
         var requests = new SpawnRequest[reader.Read7BitEncodedInt()];
         for (var i = 0; i < requests.Length; i++)
         {
             var key = reader.ReadString();
-            var shape = shapes[reader.Read7BitEncodedInt()];
+            var (shape, refusal) = shapes[reader.Read7BitEncodedInt()];
             var arguments = reader.ReadBytes(reader.Read7BitEncodedInt());
-            requests[i] = arguments.AsSpan().SequenceEqual(PropsWire.NoArguments)
-                ? new SpawnRequest(key, PropsWire.Create(shape, []), PropsWire.NoArguments)
-                : new SpawnRequest(key, PropsWire.Create(shape, ReadArguments(arguments)), arguments);
+            requests[i] = shape is null
+                ? new SpawnRequest(key, null, arguments, refusal)
+                : arguments.AsSpan().SequenceEqual(PropsWire.NoArguments)
+                    ? new SpawnRequest(key, PropsWire.Create(shape.Value, []), PropsWire.NoArguments)
+                    : Rebuild(key, shape.Value, arguments);
         }
         return new SpawnBatch(shard, requests);
     }
 
+    private SpawnRequest Rebuild(string key, PropsShape shape, byte[] arguments)
+    {
+        try
+        {
+            return new SpawnRequest(key, PropsWire.Create(shape, ReadArguments(arguments)), arguments);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new SpawnRequest(key, null, arguments, $"its constructor arguments could not be read: {ex.Message}");
+        }
+    }
+
     private object?[] ReadArguments(byte[] arguments)
     {
-        using var reader = new BinaryReader(new MemoryStream(arguments));
+        using var reader = new BinaryReader(new MemoryStream(arguments), StrictUtf8);
         return PropsWire.ReadArguments(reader, system.Serialization);
     }
 
@@ -313,6 +350,13 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
         for (var i = 0; i < fingerprints.Length; i++)
             fingerprints[i] = reader.ReadInt64();
         return fingerprints;
+    }
+
+    private RegisterCommand ReadRegister(BinaryReader reader)
+    {
+        var command = new RegisterCommand(reader.ReadString(), ReadRef(reader), ReadMetadata(reader));
+        reader.ReadBoolean(); // what a forced registration would say: never taken from the wire
+        return command;
     }
 
     private static UpdateMetadataCommand ReadUpdateMetadata(BinaryReader reader)

@@ -44,7 +44,7 @@ internal sealed class KeyBoundActorRef : MinimalActorRef
             if (_props is null)
             {
                 _system.Log.Warning("No process is registered under key [{0}]; {1} goes to dead letters.", _key, message.GetType().Name);
-                _system.DeadLetters.Tell(new DeadLetter(message, sender, this), sender);
+                ToDeadLetters(message, sender);
                 return;
             }
             _pending = _pending.ContinueWith(_ => Deliver(message, sender), TaskScheduler.Default).Unwrap();
@@ -60,7 +60,14 @@ internal sealed class KeyBoundActorRef : MinimalActorRef
         catch (Exception ex)
         {
             _system.Log.Warning(ex, "Could not spawn a process for key [{0}]; {1} goes to dead letters.", _key, message.GetType().Name);
-            _system.DeadLetters.Tell(new DeadLetter(message, sender, this), sender);
+            ToDeadLetters(message, sender);
         }
+    }
+
+    /// <summary>A plain Tell outside an actor has no sender, and a dead letter must name one.</summary>
+    private void ToDeadLetters(object message, IActorRef? sender)
+    {
+        var from = sender.IsNobody() ? _system.DeadLetters : sender!;
+        _system.DeadLetters.Tell(new DeadLetter(message, from, this), from);
     }
 }

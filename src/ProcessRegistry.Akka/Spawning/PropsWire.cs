@@ -20,7 +20,10 @@ internal static class PropsWire
     /// <summary>The wire form of no constructor arguments.</summary>
     public static readonly byte[] NoArguments = [0];
 
-    // A deployment spawns few distinct shapes; these only grow with them.
+    // A deployment spawns few distinct shapes. Hosts look up only allowed type names and the
+    // dispatchers and mailboxes their config has, so the wire cannot grow these; the bound is for
+    // a deployment that allows many types.
+    private const int Capacity = 1024;
     private static readonly ConcurrentDictionary<Type, string> NamesByType = new();
     private static readonly ConcurrentDictionary<string, Type> TypesByName = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<(string Dispatcher, string Mailbox), Deploy> Deploys = new();
@@ -33,13 +36,35 @@ internal static class PropsWire
         writer.Write(shape.Mailbox);
     }
 
-    public static PropsShape ReadShape(BinaryReader reader) =>
-        new(TypeNamed(reader.ReadString()), reader.ReadString(), reader.ReadString());
+    /// <summary>
+    /// A shape from the wire, or why it is refused: a type not in <paramref name="allowed"/> is
+    /// refused by name, before anything loads it, and so are a dispatcher or mailbox this node lacks.
+    /// </summary>
+    public static PropsShape? ReadShape(BinaryReader reader, IReadOnlySet<string> allowed, ActorSystem system, out string? refusal)
+    {
+        var (name, dispatcher, mailbox) = (reader.ReadString(), reader.ReadString(), reader.ReadString());
+        refusal = !allowed.Contains(name)
+            ? $"actor type '{name}' is not in akka.cluster.process-registry.spawn.allowed-types on the host"
+            : dispatcher.Length > 0 && !system.Dispatchers.HasDispatcher(dispatcher)
+                ? $"the host has no dispatcher '{dispatcher}'"
+                : mailbox.Length > 0 && !system.Settings.Config.HasPath(mailbox)
+                    ? $"the host has no mailbox '{mailbox}'"
+                    : null;
+        return refusal is null ? new PropsShape(TypeNamed(name), dispatcher, mailbox) : null;
+    }
 
-    /// <summary>Resolves an assembly-qualified name (microseconds with Type.GetType) once per name.</summary>
-    public static Type TypeNamed(string name) => TypesByName.GetOrAdd(name, n => Type.GetType(n, throwOnError: true)!);
+    /// <summary>Resolves a type's wire name (microseconds with Type.GetType) once per name.</summary>
+    public static Type TypeNamed(string name) => Cached(TypesByName, name, n => Type.GetType(n, throwOnError: true)!);
 
-    public static string NameOf(Type type) => NamesByType.GetOrAdd(type, t => t.AssemblyQualifiedName!);
+    /// <summary>A type's full name and its assembly's simple name, as <c>spawn.allowed-types</c> lists it.</summary>
+    public static string NameOf(Type type) => Cached(NamesByType, type, ProcessRegistrySettings.AllowedTypeName);
+
+    private static TValue Cached<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, Func<TKey, TValue> make) where TKey : notnull
+    {
+        if (cache.TryGetValue(key, out var value)) return value;
+        if (cache.Count >= Capacity) cache.Clear();
+        return cache.GetOrAdd(key, make);
+    }
 
     /// <summary>The constructor arguments of <paramref name="props"/> as they travel; throws when one cannot be serialized.</summary>
     public static byte[] WriteArguments(Props props, Serialization serialization)
@@ -82,11 +107,11 @@ internal static class PropsWire
     public static Props Create(PropsShape shape, object?[] arguments)
     {
         if (arguments.Length == 0)
-            return ArgumentlessProps.GetOrAdd(shape, s => new Props(DeployOf(s), s.Type));
+            return Cached(ArgumentlessProps, shape, s => new Props(DeployOf(s), s.Type));
         return new Props(DeployOf(shape), shape.Type, arguments);
     }
 
-    private static Deploy DeployOf(PropsShape shape) => Deploys.GetOrAdd((shape.Dispatcher, shape.Mailbox), key =>
+    private static Deploy DeployOf(PropsShape shape) => Cached(Deploys, (shape.Dispatcher, shape.Mailbox), key =>
     {
         var deploy = Deploy.None;
         if (key.Dispatcher.Length > 0) deploy = deploy.WithDispatcher(key.Dispatcher);

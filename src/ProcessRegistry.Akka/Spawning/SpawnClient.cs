@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
 using ProcessRegistry.Akka.Replication;
 
@@ -14,6 +15,8 @@ namespace ProcessRegistry.Akka.Spawning;
 internal sealed class SpawnClient : UntypedActor, IWithTimers
 {
     private readonly ProcessRegistrySettings _settings;
+    private readonly RegistryClock _clock;
+    private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly LocalView _view;
     private readonly IActorRef _registry;
     private readonly Task<IActorRef> _regionStarted;
@@ -23,19 +26,20 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private IActorRef? _region;
     private int _waitingRequests;
 
-    public SpawnClient(ProcessRegistrySettings settings, LocalView view, IActorRef registry, Task<IActorRef> regionStarted)
+    public SpawnClient(ProcessRegistrySettings settings, RegistryClock clock, LocalView view, IActorRef registry, Task<IActorRef> regionStarted)
     {
         _settings = settings;
+        _clock = clock;
         _view = view;
         _registry = registry;
         _regionStarted = regionStarted;
-        _batches = new FlushPacing(settings.SpawnBatchInterval, SendBatches.Instance);
+        _batches = new FlushPacing(settings.SpawnBatchInterval, SendBatches.Instance, clock);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ProcessRegistrySettings settings, LocalView view, IActorRef registry, Task<IActorRef> regionStarted) =>
-        global::Akka.Actor.Props.Create(() => new SpawnClient(settings, view, registry, regionStarted));
+    public static Props Props(ProcessRegistrySettings settings, RegistryClock clock, LocalView view, IActorRef registry, Task<IActorRef> regionStarted) =>
+        global::Akka.Actor.Props.Create(() => new SpawnClient(settings, clock, view, registry, regionStarted));
 
     protected override void PreStart()
     {
@@ -53,7 +57,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
                 Request(request, Sender);
                 break;
             case SpawnResults results:
-                Settle(results.Results);
+                Settle(results.Results, Sender);
                 break;
             case SendBatches:
                 SendUnsent();
@@ -77,7 +81,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private void Request(SpawnRequest request, IActorRef caller)
     {
         // Registered while the request was on its way here (by another node's spawn, say).
-        if (_view.TryGet(request.Key, out var known))
+        if (_view.TryGet(request.Key, out var known) && !ProcessRegistry.IsKnownDead(known.Pid))
         {
             caller.Tell(known.Pid);
             return;
@@ -87,7 +91,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
             pending.Callers.Add(caller);
             return;
         }
-        _pending[request.Key] = new Pending(request, [caller], DateTime.UtcNow + _settings.SpawnTimeout);
+        _pending[request.Key] = new Pending(request, [caller], _clock.Now + _settings.SpawnTimeout);
         Queue(request);
     }
 
@@ -107,7 +111,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         _batches.Flushed();
         if (_region is null) return;
         _waitingRequests = 0;
-        var now = DateTime.UtcNow;
+        var now = _clock.Now;
         foreach (var (shard, queued) in _unsent)
         {
             // Not those that expired while queued.
@@ -123,16 +127,27 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         _unsent.Clear();
     }
 
-    private void Settle(IReadOnlyList<SpawnResult> results)
+    /// <summary>
+    /// Answers the callers of the keys a host answered for. Only a member's answers count, and only
+    /// records of processes on the host that sent them; anything else is left to the retries.
+    /// </summary>
+    private void Settle(IReadOnlyList<SpawnResult> results, IActorRef host)
     {
+        if (!Membership.LocalOrMember(_cluster, host))
+        {
+            Context.GetLogger().Warning("Refused spawn results from {0}, which is not a member of the cluster.", host.Path.Address);
+            return;
+        }
+        var hostAddress = host.Path.Address.HasLocalScope ? _cluster.SelfAddress : host.Path.Address;
         var records = new List<EntryRecord>(results.Count);
         var answers = new List<(IActorRef, object)>(results.Count);
         foreach (var result in results)
         {
             if (!_pending.TryGetValue(result.Key, out var pending)) continue; // answered already, or given up
+            if (result.Record is { } held && (!held.Owner.Address.Equals(hostAddress) || !held.Key.Equals(result.Key, StringComparison.Ordinal))) continue;
             if (result.Record is null && result.Failure is null)
             {
-                pending.SentAt = DateTime.MinValue; // the next check sends it again
+                pending.SentAt = TimeSpan.MinValue; // the next check sends it again
                 continue;
             }
             _pending.Remove(result.Key);
@@ -150,7 +165,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
                 answers.Add((caller, answer));
         }
         if (answers.Count > 0)
-            _registry.Tell(new MergeThenAnswer(records, answers));
+            _registry.Tell(new MergeThenAnswer(records, answers, LocalOnly.Mark));
     }
 
     /// <summary>Its callers would otherwise wait for answers the next instance knows nothing of.</summary>
@@ -164,16 +179,16 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     /// <summary>Sends again what got no answer within an attempt (it may have gone to a region that died); fails what waited past spawn.timeout.</summary>
     private void RetryOrExpire()
     {
-        var now = DateTime.UtcNow;
+        var now = _clock.Now;
         var retryBefore = now - _settings.SpawnAttemptTimeout;
         List<string>? expired = null;
         foreach (var (key, pending) in _pending)
         {
             if (pending.Deadline <= now)
                 (expired ??= new List<string>()).Add(key);
-            else if (pending.SentAt != DateTime.MaxValue && pending.SentAt <= retryBefore)
+            else if (pending.SentAt != TimeSpan.MaxValue && pending.SentAt <= retryBefore)
             {
-                pending.SentAt = DateTime.MaxValue;
+                pending.SentAt = TimeSpan.MaxValue;
                 Queue(pending.Request);
             }
         }
@@ -194,12 +209,12 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     }
 
     /// <summary>A key's request and its callers; <see cref="SentAt"/> is MaxValue while queued.</summary>
-    private sealed class Pending(SpawnRequest request, List<IActorRef> callers, DateTime deadline)
+    private sealed class Pending(SpawnRequest request, List<IActorRef> callers, TimeSpan deadline)
     {
         public SpawnRequest Request { get; } = request;
         public List<IActorRef> Callers { get; } = callers;
-        public DateTime Deadline { get; } = deadline;
-        public DateTime SentAt { get; set; } = DateTime.MaxValue;
+        public TimeSpan Deadline { get; } = deadline;
+        public TimeSpan SentAt { get; set; } = TimeSpan.MaxValue;
     }
 
     private sealed record RegionStarted(IActorRef Region);

@@ -23,8 +23,11 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
 
     private readonly LocalView _view;
     private readonly IActorRef _registry;
+    private readonly Cluster _cluster;
     private readonly UniqueAddress _self;
+    private readonly int _maxKeyLength;
     private readonly TimeSpan _startTimeout;
+    private readonly RegistryClock _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // Started and not registered yet: the clients waiting for the answer.
@@ -42,8 +45,11 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
         _view = registry.View;
         _registry = registry.RegistryActor;
         _startTimeout = registry.Settings.AskTimeout;
-        _answers = new FlushPacing(registry.Settings.SpawnBatchInterval, SendResults.Instance);
-        _self = Cluster.Get(Context.System).SelfUniqueAddress;
+        _clock = registry.Clock;
+        _answers = new FlushPacing(registry.Settings.SpawnBatchInterval, SendResults.Instance, _clock);
+        _cluster = Cluster.Get(Context.System);
+        _self = _cluster.SelfUniqueAddress;
+        _maxKeyLength = registry.Settings.MaxKeyLength;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -62,6 +68,11 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
         switch (message)
         {
             case SpawnBatch batch:
+                if (!Membership.LocalOrMember(_cluster, Sender))
+                {
+                    _log.Warning("Refused a spawn batch from {0}, which is not a member of the cluster.", Sender.Path.Address);
+                    break;
+                }
                 foreach (var request in batch.Requests)
                     Handle(request, Sender);
                 break;
@@ -92,6 +103,11 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     private void Handle(SpawnRequest request, IActorRef client)
     {
         var key = request.Key;
+        if (key.Length == 0 || key.Length > _maxKeyLength || !WellFormedText.IsWellFormed(key))
+        {
+            Answer(client, SpawnResult.Failed(key, "The host refused a spawn request whose key is empty, too long or not well-formed."));
+            return;
+        }
         if (_starting.TryGetValue(key, out var starting))
             starting.Clients.Add(client);
         else if (HolderHere(key) is { } holder)
@@ -114,6 +130,11 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
 
     private void Start(SpawnRequest request, IActorRef client)
     {
+        if (request.Props is null)
+        {
+            Answer(client, SpawnResult.Failed(request.Key, $"The host refused to start a process for key '{request.Key}': {request.Refusal}."));
+            return;
+        }
         IActorRef process;
         try
         {
@@ -125,7 +146,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
             return;
         }
         _keyOf[process] = request.Key;
-        _starting[request.Key] = new Starting(process, DateTime.UtcNow, [client]);
+        _starting[request.Key] = new Starting(process, _clock.Now, [client]);
         // A process answers only once its constructor ran: one that throws is never registered,
         // and its caller gets the exception rather than a pid that is already dead.
         process.Tell(StartedProbe);
@@ -134,7 +155,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     private void Register(IActorRef process)
     {
         if (!_keyOf.TryGetValue(process, out var key) || !_starting.TryGetValue(key, out var starting) || !starting.Process.Equals(process)) return;
-        _registry.Tell(new RegisterCommand(key, process, ImmutableDictionary<string, string>.Empty, Force: true));
+        _registry.Tell(new RegisterCommand(key, process, ImmutableDictionary<string, string>.Empty, LocalOnly.Mark));
     }
 
     private void Registered(EntryRecord record)
@@ -161,7 +182,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     /// <summary>A process that neither started nor stopped, or a registry actor that did not answer (it answers unless it is restarting): the clients ask again.</summary>
     private void GiveUpSlowStarts()
     {
-        var due = DateTime.UtcNow - _startTimeout;
+        var due = _clock.Now - _startTimeout;
         foreach (var (key, starting) in _starting.Where(pair => pair.Value.Since < due).ToList())
         {
             _log.Warning("The process for key [{0}] was not started and registered within {1}; stopping it.", key, _startTimeout);
@@ -217,7 +238,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     }
 
     /// <summary>A process starting, then being registered; the clients wait for the answer.</summary>
-    private sealed record Starting(IActorRef Process, DateTime Since, List<IActorRef> Clients);
+    private sealed record Starting(IActorRef Process, TimeSpan Since, List<IActorRef> Clients);
 
     private sealed class SendResults
     {

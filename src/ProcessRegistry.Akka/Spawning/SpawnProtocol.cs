@@ -9,7 +9,11 @@ namespace ProcessRegistry.Akka.Spawning;
 /// props' constructor arguments in their wire form (<see cref="PropsWire"/>), made by the check on
 /// the calling node.
 /// </summary>
-internal sealed record SpawnRequest(string Key, Props Props, byte[] Arguments);
+/// <remarks>
+/// A request read from the wire that the host refuses (a type it does not allow, arguments it
+/// cannot read) has no props and says why in <paramref name="Refusal"/>.
+/// </remarks>
+internal sealed record SpawnRequest(string Key, Props? Props, byte[] Arguments, string? Refusal = null);
 
 /// <summary>
 /// Every request one node has for the keys of <paramref name="Shard"/>, sent through the spawn

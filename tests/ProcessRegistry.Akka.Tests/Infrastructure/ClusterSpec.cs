@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
@@ -19,16 +20,30 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
     private const string SystemName = "registry-spec";
     private readonly List<ActorSystem> _extraNodes = new();
     private readonly Config _config;
+    private readonly Func<Setup[]> _nodeSetup;
 
     protected ClusterSpec(ITestOutputHelper output, string? extraConfig = null)
-        : this(output, NodeConfig(extraConfig))
+        : this(output, NodeConfig(extraConfig), () => [])
     {
     }
 
-    private ClusterSpec(ITestOutputHelper output, Config config) : base(config, SystemName, output)
+    /// <param name="output">The test's output.</param>
+    /// <param name="extraConfig">HOCON every node gets on top of the spec defaults.</param>
+    /// <param name="nodeSetup">Setups for each node, called once per node (the TestKit system first).</param>
+    protected ClusterSpec(ITestOutputHelper output, string? extraConfig, Func<Setup[]> nodeSetup)
+        : this(output, NodeConfig(extraConfig), nodeSetup)
+    {
+    }
+
+    private ClusterSpec(ITestOutputHelper output, Config config, Func<Setup[]> nodeSetup)
+        : base(SetupOf(config, nodeSetup()), SystemName, output)
     {
         _config = config;
+        _nodeSetup = nodeSetup;
     }
+
+    private static ActorSystemSetup SetupOf(Config config, Setup[] setups) =>
+        ActorSystemSetup.Create([BootstrapSetup.Create().WithConfig(config), .. setups]);
 
     /// <summary>Generous so a loaded 2-core machine forms clusters and replicates in time.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -55,6 +70,15 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
               }
               coordinated-shutdown.exit-clr = off
             }
+            # The actor types the specs spawn on demand.
+            akka.cluster.process-registry.spawn.allowed-types = [
+              "ProcessRegistry.Akka.Tests.Infrastructure.CountedProcess, ProcessRegistry.Akka.Tests"
+              "ProcessRegistry.Akka.Tests.SpawnSpecs+Broken, ProcessRegistry.Akka.Tests"
+              "ProcessRegistry.Akka.Tests.SpawnInputSpecs+ProcessWithArgument, ProcessRegistry.Akka.Tests"
+              "ProcessRegistry.Akka.Tests.SerializerSpecs+Quiet, ProcessRegistry.Akka.Tests"
+              "ProcessRegistry.Akka.Tests.SerializerSpecs+WithArguments, ProcessRegistry.Akka.Tests"
+              "ProcessRegistry.Akka.Tests.SpawnInputSpecs+ProcessWithCounter, ProcessRegistry.Akka.Tests"
+            ]
             """));
 
     /// <summary>Starts <paramref name="count"/> nodes (the TestKit system first) and waits until all see each other Up.</summary>
@@ -64,7 +88,7 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
         nodes[0] = Sys;
         for (var i = 1; i < count; i++)
         {
-            nodes[i] = ActorSystem.Create(SystemName, _config);
+            nodes[i] = ActorSystem.Create(SystemName, SetupOf(_config, _nodeSetup()));
             _extraNodes.Add(nodes[i]);
         }
         var seed = Cluster.Get(Sys).SelfAddress;
@@ -92,10 +116,11 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
         }, Patience);
     }
 
-    /// <summary>Starts one more node and joins it to the cluster of the TestKit system.</summary>
-    protected async Task<ActorSystem> StartNode()
+    /// <summary>Starts one more node (with <paramref name="extraConfig"/> on top of the spec's) and joins it to the cluster of the TestKit system.</summary>
+    protected async Task<ActorSystem> StartNode(string? extraConfig = null)
     {
-        var node = ActorSystem.Create(SystemName, _config);
+        var config = extraConfig is null ? _config : ConfigurationFactory.ParseString(extraConfig).WithFallback(_config);
+        var node = ActorSystem.Create(SystemName, SetupOf(config, _nodeSetup()));
         _extraNodes.Add(node);
         await Cluster.Get(node).JoinAsync(Cluster.Get(Sys).SelfAddress).WaitAsync(Patience);
         return node;

@@ -17,10 +17,12 @@ public sealed class DemoNodeProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    // Released when a line arrives, so a waiter looks at the output again.
+    private readonly SemaphoreSlim _printed = new(0, 1);
     private readonly TaskCompletionSource<string> _http = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _cluster = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private DemoNodeProcess(string seeds)
+    private DemoNodeProcess(string seeds, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet", [DemoAssembly, "--node"])
         {
@@ -33,6 +35,8 @@ public sealed class DemoNodeProcess : IAsyncDisposable
         start.Environment["CLUSTER_SEEDS"] = seeds;
         start.Environment["CLUSTER_ROLES"] = "";
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, line) => Observe(line.Data);
         _process.ErrorDataReceived += (_, line) => Observe(line.Data);
@@ -47,16 +51,22 @@ public sealed class DemoNodeProcess : IAsyncDisposable
     /// <summary>The node's cluster address, as in <c>RegistryEntry.Node</c>.</summary>
     public string Address { get; private set; } = null!;
 
+    /// <summary>Whether the node's process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The OS process id.</summary>
     public int Pid => _process.Id;
 
     /// <summary>What the node printed so far (for failure messages).</summary>
     public string Output => string.Join(Environment.NewLine, _output.TakeLast(60));
 
-    /// <summary>Starts a node that joins <paramref name="seeds"/> (none: it forms a new cluster) and waits until it serves HTTP.</summary>
-    public static async Task<DemoNodeProcess> Start(string seeds, TimeSpan patience)
+    /// <summary>
+    /// Starts a node that joins <paramref name="seeds"/> (none: it forms a new cluster), with
+    /// <paramref name="environment"/> on top of the defaults, and waits until it serves HTTP.
+    /// </summary>
+    public static async Task<DemoNodeProcess> Start(string seeds, TimeSpan patience, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var node = new DemoNodeProcess(seeds);
+        var node = new DemoNodeProcess(seeds, environment);
         try
         {
             var exited = node._process.WaitForExitAsync();
@@ -71,6 +81,23 @@ public sealed class DemoNodeProcess : IAsyncDisposable
         {
             await node.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Completes when the node has printed a line that <paramref name="matches"/>.</summary>
+    public async Task WaitForOutput(Func<string, bool> matches, TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        while (!_output.Any(matches))
+        {
+            try
+            {
+                await _printed.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The node printed no such line within {patience}:{Environment.NewLine}{Output}");
+            }
         }
     }
 
@@ -96,6 +123,7 @@ public sealed class DemoNodeProcess : IAsyncDisposable
     {
         if (line is null) return;
         _output.Enqueue(line);
+        if (_printed.CurrentCount == 0) _printed.Release();
         if (line.StartsWith("HTTP API on ", StringComparison.Ordinal))
             _http.TrySetResult(line["HTTP API on ".Length..].Split(' ')[0]);
         else if (line.StartsWith("Cluster node ", StringComparison.Ordinal))
