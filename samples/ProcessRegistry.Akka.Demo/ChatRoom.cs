@@ -9,17 +9,22 @@ public sealed record Post(string Text);
 /// <summary>A room's answer to a post: how many lines it holds now, and the node it lives on.</summary>
 public sealed record Posted(string Room, int Lines, string Host);
 
-/// <summary>One process per chat room, found by room name through the registry.</summary>
+/// <summary>One process per chat room, found by room name through the registry. It keeps the last lines only.</summary>
 public sealed class ChatRoom : ReceiveActor
 {
+    private const int KeptLines = 100;
+
     public ChatRoom(string name)
     {
         var host = Cluster.Get(Context.System).SelfAddress.ToString();
-        var lines = new List<string>();
+        var recent = new Queue<string>(KeptLines);
+        var lines = 0;
         Receive<Post>(post =>
         {
-            lines.Add(post.Text);
-            Sender.Tell(new Posted(name, lines.Count, host));
+            if (recent.Count == KeptLines) recent.Dequeue();
+            recent.Enqueue(post.Text);
+            lines++;
+            Sender.Tell(new Posted(name, lines, host));
         });
     }
 

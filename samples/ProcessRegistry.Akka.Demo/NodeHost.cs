@@ -13,7 +13,8 @@ namespace ProcessRegistry.Akka.Demo;
 /// <summary>
 /// One node of a real cluster (docker-compose, or several processes on one machine), started
 /// with Akka.Hosting: the ActorSystem from hocon/node.conf and the CLUSTER_* variables, the
-/// registry, the <see cref="Concierge"/>, and the HTTP API of <see cref="HttpApi"/> on
+/// registry, the <see cref="Concierge"/>, remoting over mutual TLS when CLUSTER_TLS_* say so
+/// (<see cref="NodeTls"/>), and the HTTP API of <see cref="HttpApi"/> on
 /// ASPNETCORE_URLS (or --urls).
 /// </summary>
 internal static class NodeHost
@@ -21,17 +22,21 @@ internal static class NodeHost
     public static async Task<int> Run(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Services.AddAkka(NodeConfig.SystemName, akka => akka
-            .AddHocon(NodeConfig.Load(), HoconAddMode.Prepend)
-            .WithProcessRegistry()
-            .WithActors((system, actors) => actors.Register<Concierge>(system.ActorOf(Props.Create<Concierge>(), "concierge")))
-            .AddStartup((system, _) =>
-            {
-                // The first node of a cluster has no seed to join but itself.
-                var cluster = Cluster.Get(system);
-                if (NodeConfig.List("CLUSTER_SEEDS").Count == 0)
-                    cluster.Join(cluster.SelfAddress);
-            }));
+        builder.Services.AddAkka(NodeConfig.SystemName, akka =>
+        {
+            akka.AddHocon(NodeConfig.Load(), HoconAddMode.Prepend);
+            if (NodeTls.Enabled)
+                akka.AddHocon(NodeTls.Hocon, HoconAddMode.Prepend).AddSetup(NodeTls.Setup());
+            akka.WithProcessRegistry()
+                .WithActors((system, actors) => actors.Register<Concierge>(system.ActorOf(Props.Create<Concierge>(), "concierge")))
+                .AddStartup((system, _) =>
+                {
+                    // The first node of a cluster has no seed to join but itself.
+                    var cluster = Cluster.Get(system);
+                    if (NodeConfig.List("CLUSTER_SEEDS").Count == 0)
+                        cluster.Join(cluster.SelfAddress);
+                });
+        });
         builder.Services.AddProcessRegistry();
 
         var app = builder.Build();

@@ -1,0 +1,50 @@
+using System.Security.Cryptography.X509Certificates;
+using Akka.Event;
+using Akka.Remote.Transport.DotNetty;
+
+namespace ProcessRegistry.Akka.Demo;
+
+/// <summary>
+/// Mutual TLS for a node's remoting, from the environment (scripts/make-certs.sh makes the files):
+/// CLUSTER_TLS_CERTIFICATE, this node's PKCS#12 certificate and key; CLUSTER_TLS_PASSWORD, its
+/// password; CLUSTER_TLS_CA, the certificate authority every node's certificate must chain to.
+/// Each side of every connection shows its certificate and checks the other's against that CA
+/// alone (not the machine's trust store): a node without a certificate the CA signed cannot join
+/// the cluster, nor send its registry anything.
+/// </summary>
+internal static class NodeTls
+{
+    /// <summary>Whether the environment asks for TLS.</summary>
+    public static bool Enabled => Environment.GetEnvironmentVariable("CLUSTER_TLS_CERTIFICATE") is { Length: > 0 };
+
+    /// <summary>The HOCON that turns TLS on; the certificate itself comes in <see cref="Setup"/>.</summary>
+    public const string Hocon = "akka.remote.dot-netty.tcp.enable-ssl = true";
+
+    public static DotNettySslSetup Setup()
+    {
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(
+            Required("CLUSTER_TLS_CERTIFICATE"), Environment.GetEnvironmentVariable("CLUSTER_TLS_PASSWORD"));
+        var authority = X509CertificateLoader.LoadCertificateFromFile(Required("CLUSTER_TLS_CA"));
+        return new DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true,
+            (peer, _, remote, _, log) =>
+            {
+                if (peer is not null && ChainsTo(authority, peer)) return true;
+                log.Warning("Refused a TLS connection with {0}: its certificate ({1}) is not signed by the cluster's CA.", remote, peer?.Subject ?? "none");
+                return false;
+            });
+    }
+
+    private static bool ChainsTo(X509Certificate2 authority, X509Certificate2 peer)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(peer);
+    }
+
+    private static string Required(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{variable} must be set when CLUSTER_TLS_CERTIFICATE is.");
+}
