@@ -112,6 +112,24 @@ public sealed class HostilePeerSpecs(ITestOutputHelper output) : ClusterSpec(out
         Assert.Equal(new[] { "evil", "evil/2" }, read.Requests.Select(r => r.Key));
     }
 
+    [Fact]
+    public async Task Spawn_requests_naming_ever_new_dispatchers_and_mailboxes_leave_the_hosts_caches_bounded()
+    {
+        var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
+        var serialization = ((ExtendedActorSystem)a).Serialization;
+        var allowed = Props.Create<CountedProcess>("cache");
+
+        for (var i = 0; i < 20_000; i++)
+        {
+            var props = i % 2 == 0 ? allowed.WithDispatcher($"dispatcher-{i}") : allowed.WithMailbox($"mailbox-{i}");
+            var batch = new SpawnBatch(1, [new SpawnRequest($"cache/{i}", props, PropsWire.WriteArguments(props, serialization))]);
+            var read = (SpawnBatch)((ExtendedActorSystem)b).Serialization.Deserialize(serialization.FindSerializerFor(batch).ToBinary(batch), RegistrySerializer.SerializerId, "G");
+            Assert.Contains("the host has no", read.Requests[0].Refusal);
+        }
+
+        Assert.InRange(PropsWire.CachedEntries, 0, 4 * 1024);
+    }
+
     /// <summary>Every replication message, as one that is not the owner of what it names would send it.</summary>
     /// <remarks>A member may ask for snapshots and compare fingerprints: only a non-member's are attacks.</remarks>
     private static IEnumerable<object> Attacks(UniqueAddress ownerA, IActorRef hijacker, ActorSystem a, bool fromMember)

@@ -29,6 +29,9 @@ internal static class PropsWire
     private static readonly ConcurrentDictionary<(string Dispatcher, string Mailbox), Deploy> Deploys = new();
     private static readonly ConcurrentDictionary<PropsShape, Props> ArgumentlessProps = new();
 
+    /// <summary>How many entries the caches hold in all: never more than a bound, whatever the wire brings.</summary>
+    internal static int CachedEntries => NamesByType.Count + TypesByName.Count + Deploys.Count + ArgumentlessProps.Count;
+
     public static void WriteShape(BinaryWriter writer, PropsShape shape)
     {
         writer.Write(NameOf(shape.Type));
