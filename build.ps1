@@ -14,6 +14,10 @@ function Invoke-Step([string] $Name, [scriptblock] $Body) {
     if ($LASTEXITCODE -ne 0) { throw "$Name failed with exit code $LASTEXITCODE" }
 }
 
+if (($Target -in 'all', 'test') -and -not (Get-Command openssl -ErrorAction SilentlyContinue)) {
+    # TlsProcessSpecs makes certificates with scripts/make-certs.sh (bash and openssl).
+    throw 'openssl is needed by the tests (TlsProcessSpecs); install it first (apt-get install openssl, or Git for Windows).'
+}
 if ($Target -in 'all', 'build', 'test', 'pack', 'bench', 'demo') {
     Invoke-Step 'restore' { dotnet restore ProcessRegistry.Akka.sln }
     Invoke-Step 'build' { dotnet build ProcessRegistry.Akka.sln --no-restore -c Release }

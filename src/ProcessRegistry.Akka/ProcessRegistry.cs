@@ -48,7 +48,7 @@ public sealed class ProcessRegistry : IExtension
         Buckets = new RegistryBuckets(Settings.DistributedKeyCount);
         Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
         _events = new RegistryEventPublisher(system.EventStream);
-        var registry = Replication.RegistryActor.Props(Settings, Clock, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
+        var registry = Replication.RegistryActor.Props(Settings, Clock, new VersionClock(Clock), _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
         _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings)), Settings.Name + "-spawn");
     }

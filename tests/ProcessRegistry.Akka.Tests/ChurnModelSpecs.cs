@@ -80,11 +80,18 @@ public abstract class ChurnModelSpecs(ITestOutputHelper output, string config, b
         await AwaitAssertAsync(() =>
         {
             var views = nodes.Select(View).ToArray();
-            Assert.All(views, view => Assert.Equal(views[0], view));
+            Assert.True(views.All(view => view.SequenceEqual(views[0])), Differences(views));
             Assert.All(views[0].Values, entry => Assert.DoesNotContain(entry.Pid, stopped));
             Assert.All(nodes, node => Assert.Equal(views[0].Count, node.Registry().Count));
         }, TimeSpan.FromSeconds(60));
     }
+
+    /// <summary>The keys on which the views disagree, with what each node holds.</summary>
+    private static string Differences(SortedDictionary<string, (string Pid, string Metadata)>[] views) =>
+        string.Join(Environment.NewLine, views.SelectMany(view => view.Keys).Distinct().Order(StringComparer.Ordinal)
+            .Where(key => views.Select(view => view.GetValueOrDefault(key)).Distinct().Count() > 1)
+            .Select(key => $"{key}: " + string.Join(" | ", views.Select((view, n) =>
+                $"node {n}: " + (view.TryGetValue(key, out var entry) ? $"{entry.Pid} [{entry.Metadata}]" : "absent")))));
 
     private static (int, int) Pair(Random random)
     {
@@ -133,9 +140,10 @@ public sealed class DigestOnlyChurnSpecs(ITestOutputHelper output) : ChurnModelS
 public sealed class RestartAndClockChurnSpecs(ITestOutputHelper output) : ChurnModelSpecs(output, "", restartsAndClockSteps: true)
 {
     [Theory]
-    [InlineData(5)]
-    [InlineData(77)]
-    [InlineData(1999)]
+    [InlineData(5)]      // failed: an owner's versions went back with its clock across a restart
+    [InlineData(77)]     // failed: an owner's snapshot time went back with its clock, so peers kept what it had dropped
+    [InlineData(1999)]   // failed as 77
+    [InlineData(31)]
     public Task Random_churn_with_restarts_and_clock_steps_converges_to_equal_views_without_dead_processes(int seed) =>
         Churn_converges_to_equal_views_without_dead_processes(seed);
 }

@@ -31,9 +31,9 @@ public sealed class HostilePeerSpecs(ITestOutputHelper output) : ClusterSpec(out
         try
         {
             var sender = intruder.ActorOf(Props.Create<Silent>(), "attacker");
-            var target = RegistryOn(intruder, a);
+            var target = RegistryActorAt(intruder, a);
             var ownerA = Cluster.Get(a).SelfUniqueAddress;
-            var victim = Remote(intruder, a.Registry().GetPid("victim/a")!, a);
+            var victim = RemoteRef(intruder, a.Registry().GetPid("victim/a")!, a);
             var intruderPid = sender; // a process of the intruder's, to hijack a key with
             var attacks = Attacks(ownerA, intruderPid, a, fromMember: false).ToList();
 
@@ -55,10 +55,10 @@ public sealed class HostilePeerSpecs(ITestOutputHelper output) : ClusterSpec(out
         var nodes = await StartCluster(2);
         var (a, b) = (nodes[0], nodes[1]);
         var before = await RegisterVictims(a, b);
-        var target = RegistryOn(b, a);
+        var target = RegistryActorAt(b, a);
         var member = await RegistryWorkerOf(b); // the sender address every attack shows: a real member's
         var ownerA = Cluster.Get(a).SelfUniqueAddress;
-        var victim = Remote(b, a.Registry().GetPid("victim/a")!, a);
+        var victim = RemoteRef(b, a.Registry().GetPid("victim/a")!, a);
         var processOfB = b.Registry().GetPid("victim/b")!;
         var attacks = Attacks(ownerA, processOfB, a, fromMember: true).ToList();
         // Records B does own, but which no owner may send: beyond the clock, of a process elsewhere, ill-formed.
@@ -154,7 +154,7 @@ public sealed class HostilePeerSpecs(ITestOutputHelper output) : ClusterSpec(out
             yield return new BucketFingerprints(new long[a.Registry().Settings.DistributedKeyCount]);
         }
         yield return new BucketCopy(0, RegistryBucket.Empty.Edit(ownerA, _ => OwnerSlice.Of(long.MaxValue, [removal])), Answer: true);
-        yield return new RemovalHints([removal]);
+        yield return new RemovalHints([hijack]); // a hint is a removal, never a record to take
     }
 
     private static EntryRecord Record(string key, IActorRef pid, UniqueAddress owner, long version, long registeredAt = 1, ImmutableDictionary<string, string>? metadata = null) =>
@@ -181,13 +181,7 @@ public sealed class HostilePeerSpecs(ITestOutputHelper output) : ClusterSpec(out
             .Order()
             .ToList());
 
-    /// <summary>The registry actor of <paramref name="target"/>, as <paramref name="from"/> addresses it.</summary>
-    private static IActorRef RegistryOn(ActorSystem from, ActorSystem target) =>
-        ((ExtendedActorSystem)from).Provider.ResolveActorRef(
-            new RootActorPath(AddressOf(target)) / "system" / target.Registry().Settings.Name / RegistrySupervisor.WorkerName);
 
-    private static IActorRef Remote(ActorSystem from, IActorRef pid, ActorSystem host) =>
-        ((ExtendedActorSystem)from).Provider.ResolveActorRef(pid.Path.ToSerializationFormatWithAddress(AddressOf(host)));
 
     private sealed class Silent : ReceiveActor
     {

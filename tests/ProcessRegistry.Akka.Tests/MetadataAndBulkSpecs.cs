@@ -84,8 +84,4 @@ public sealed class MetadataAndBulkSpecs(ITestOutputHelper output)
         Assert.Equal(200, await a.Registry().UnregisterMany(fromB.Select(p => p.Item1).Append("bulk/absent").ToList()));
         await AwaitAssertAsync(() => Assert.All(nodes, n => Assert.Equal(0, n.Registry().Count)), Patience);
     }
-
-    /// <summary><paramref name="from"/>'s remote ref to an actor of <paramref name="host"/>, as a real node would hold it.</summary>
-    private static IActorRef RemoteRef(ActorSystem from, IActorRef pid, ActorSystem host) =>
-        ((ExtendedActorSystem)from).Provider.ResolveActorRef(pid.Path.ToSerializationFormatWithAddress(AddressOf(host)));
 }

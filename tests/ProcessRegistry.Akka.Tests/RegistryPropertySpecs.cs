@@ -93,9 +93,7 @@ public sealed class RegistryPropertySpecs(ITestOutputHelper output)
 
     /// <summary><paramref name="pid"/> as <paramref name="caller"/> holds it: its own ref, or a remote one to another node's process.</summary>
     private static IActorRef RefOn(ActorSystem caller, IActorRef pid, ActorSystem host) =>
-        ReferenceEquals(caller, host)
-            ? pid
-            : ((ExtendedActorSystem)caller).Provider.ResolveActorRef(pid.Path.ToSerializationFormatWithAddress(AddressOf(host)));
+        ReferenceEquals(caller, host) ? pid : RemoteRef(caller, pid, host);
 
     private static async Task<IActorRef> Stopped(ActorSystem node)
     {

@@ -18,7 +18,7 @@ public sealed class RestartSpecs(ITestOutputHelper output) : ClusterSpec(output)
         var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
         await RegisterMany(a, b, "snap");
         var parts = SnapshotOf(a, id: 4711, parts: 3);
-        var toB = WorkerAt(a, b);
+        var toB = RegistryActorAt(a, b);
         var asA = await RegistryWorkerOf(a);
         toB.Tell(parts[0], asA);
         toB.Tell(parts[1], asA);
@@ -43,7 +43,7 @@ public sealed class RestartSpecs(ITestOutputHelper output) : ClusterSpec(output)
         var whole = SnapshotOf(a, id: 99, parts: 1)[0];
         var stale = whole with { Records = whole.Records.Take(Entries / 2).ToList() };
 
-        WorkerAt(a, b).Tell(stale, await RegistryWorkerOf(a));
+        RegistryActorAt(a, b).Tell(stale, await RegistryWorkerOf(a));
         await AwaitAssertAsync(() => Assert.True(b.Registry().Count < Entries), Patience);
 
         // The owner's digest (every 2 s) shows the difference, B asks for a snapshot, and the
@@ -108,9 +108,4 @@ public sealed class RestartSpecs(ITestOutputHelper output) : ClusterSpec(output)
         node.Registry().Subscribe(probe.Ref);
         return probe;
     }
-
-    /// <summary><paramref name="target"/>'s registry actor as <paramref name="from"/> addresses it.</summary>
-    private static IActorRef WorkerAt(ActorSystem from, ActorSystem target) =>
-        ((ExtendedActorSystem)from).Provider.ResolveActorRef(
-            new RootActorPath(AddressOf(target)) / "system" / target.Registry().Settings.Name / RegistrySupervisor.WorkerName);
 }

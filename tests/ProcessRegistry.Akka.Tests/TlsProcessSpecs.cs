@@ -11,28 +11,14 @@ namespace ProcessRegistry.Akka.Tests;
 /// scripts/make-certs.sh. Nodes whose certificates the cluster's CA signed form the cluster and
 /// replicate the registry; a node with another CA's certificate, or with none, cannot join.
 /// </summary>
-public sealed class TlsProcessSpecs : global::Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+public sealed class TlsProcessSpecs(ITestOutputHelper output) : DemoProcessSpec(output)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
-    private readonly List<DemoNodeProcess> _nodes = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
-    private readonly ITestOutputHelper _output;
     private readonly string _certificates = Directory.CreateTempSubdirectory("registry-tls-").FullName;
 
-    public TlsProcessSpecs(ITestOutputHelper output) : base(output: output) => _output = output;
-
-    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
-
-    async Task IAsyncLifetime.DisposeAsync()
+    protected override Task DisposeMoreAsync()
     {
-        foreach (var node in _nodes)
-        {
-            _output.WriteLine($"--- node {node.Address} (pid {node.Pid})");
-            _output.WriteLine(node.Output);
-            await node.DisposeAsync();
-        }
-        _http.Dispose();
         Directory.Delete(_certificates, recursive: true);
+        return Task.CompletedTask;
     }
 
     [Fact]
@@ -46,11 +32,11 @@ public sealed class TlsProcessSpecs : global::Akka.TestKit.Xunit2.TestKit, IAsyn
         await Eventually(async () =>
         {
             foreach (var node in new[] { seed, member })
-                Assert.Equal(2, (await node.Get<ClusterView>(_http, "/cluster")).Members.Count(m => m.Status == "Up"));
+                Assert.Equal(2, (await node.Get<ClusterView>(Http, "/cluster")).Members.Count(m => m.Status == "Up"));
         });
-        using (var posted = await _http.PostAsync(new Uri(member.Http, "/rooms/secure"), new StringContent("hi")))
+        using (var posted = await Http.PostAsync(new Uri(member.Http, "/rooms/secure"), new StringContent("hi")))
             posted.EnsureSuccessStatusCode();
-        await Eventually(async () => Assert.Contains(await seed.Get<List<EntryView>>(_http, "/entries"), e => e.Key == "room/secure"));
+        await Eventually(async () => Assert.Contains(await seed.Get<List<EntryView>>(Http, "/entries"), e => e.Key == "room/secure"));
 
         var outsider = await Start(seed.Address, Tls(rogue, "rogue"));
         var plain = await Start(seed.Address.Replace("akka.ssl.tcp://", "akka.tcp://"), new Dictionary<string, string>());
@@ -60,12 +46,12 @@ public sealed class TlsProcessSpecs : global::Akka.TestKit.Xunit2.TestKit, IAsyn
 
         foreach (var node in new[] { seed, member })
         {
-            var members = (await node.Get<ClusterView>(_http, "/cluster")).Members;
+            var members = (await node.Get<ClusterView>(Http, "/cluster")).Members;
             Assert.Equal(new[] { seed.Address, member.Address }.Order(), members.Select(m => m.Address).Order());
-            Assert.All(await node.Get<List<EntryView>>(_http, "/entries"), e => Assert.Contains(e.Node, new[] { seed.Address, member.Address }));
+            Assert.All(await node.Get<List<EntryView>>(Http, "/entries"), e => Assert.Contains(e.Node, new[] { seed.Address, member.Address }));
         }
         foreach (var node in new[] { outsider, plain }.Where(node => !node.HasExited))
-            Assert.DoesNotContain((await node.Get<ClusterView>(_http, "/cluster")).Members, m => m.Status == "Up");
+            Assert.DoesNotContain((await node.Get<ClusterView>(Http, "/cluster")).Members, m => m.Status == "Up");
     }
 
     private async Task<string> MakeCertificates(string folder, params string[] nodes)
@@ -89,19 +75,4 @@ public sealed class TlsProcessSpecs : global::Akka.TestKit.Xunit2.TestKit, IAsyn
         ["CLUSTER_TLS_PASSWORD"] = "change-me",
         ["CLUSTER_TLS_CA"] = Path.Combine(directory, "ca.crt"),
     };
-
-    private async Task<DemoNodeProcess> Start(string seeds, Dictionary<string, string> environment)
-    {
-        var node = await DemoNodeProcess.Start(seeds, Patience, environment);
-        lock (_nodes) _nodes.Add(node);
-        return node;
-    }
-
-    private Task Eventually(Func<Task> assertion) => AwaitAssertAsync(assertion, Patience, TimeSpan.FromMilliseconds(250));
-
-    private sealed record ClusterView(string Self, List<MemberView> Members, List<string> Unreachable);
-
-    private sealed record MemberView(string Address, string Status);
-
-    private sealed record EntryView(string Key, string Pid, string Node);
 }

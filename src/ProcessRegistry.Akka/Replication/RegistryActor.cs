@@ -22,6 +22,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private readonly ProcessRegistrySettings _settings;
     private readonly RegistryClock _clock;
+    private readonly VersionClock _versions;
     private readonly LocalView _view;
     private readonly IActorRef _replicator;
     private readonly RegistryBuckets _buckets;
@@ -62,6 +63,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     public RegistryActor(
         ProcessRegistrySettings settings,
         RegistryClock clock,
+        VersionClock versions,
         LocalView view,
         IActorRef replicator,
         RegistryBuckets buckets,
@@ -72,6 +74,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _events = events;
         _settings = settings;
         _clock = clock;
+        _versions = versions;
         _metrics = metrics;
         _view = view;
         _replicator = replicator;
@@ -154,16 +157,21 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     public static Props Props(
         ProcessRegistrySettings settings,
         RegistryClock clock,
+        VersionClock versions,
         LocalView view,
         IActorRef replicator,
         RegistryBuckets buckets,
         IConflictResolver resolver,
         RegistryMetrics metrics,
         RegistryEventPublisher events) =>
-        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, clock, view, replicator, buckets, resolver, metrics, events));
+        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, clock, versions, view, replicator, buckets, resolver, metrics, events));
 
     protected override void PreStart()
     {
+        // The members as the cluster knows them now: a restarted instance must not take its peers
+        // for strangers until the subscription's first events arrive.
+        foreach (var member in _cluster.State.Members)
+            _gate.Track(member);
         HoldEveryBucket();
         // After a restart the view (owned by the extension) is still filled: take back this
         // node's entries, watch their processes again and queue them for the replicated data.
@@ -346,8 +354,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     // ---- writing: view now, peers next, replicated data soon --------------------------------
 
-    /// <summary>A strictly newer version than any this node knows for the key, close to wall-clock time.</summary>
-    private long NextVersion(string key) => Math.Max(_clock.WallTicks, KnownVersion(key) + 1);
+    /// <summary>A strictly newer version than any this node knows for the key, and than any it wrote before.</summary>
+    private long NextVersion(string key) => _versions.Next(KnownVersion(key));
 
     private long KnownVersion(string key)
     {
@@ -395,7 +403,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     {
         var self = _cluster.SelfUniqueAddress;
         var records = _owned.Values.Concat(_ownTombstones.Values.Where(tombstone => !_owned.ContainsKey(tombstone.Key))).ToList();
-        var takenAt = Math.Max(_clock.WallTicks, records.Count == 0 ? 0 : records.Max(r => r.Version));
+        // Nothing this node ever wrote is newer: a peer may drop any older entry of this node's the snapshot lacks.
+        var takenAt = Math.Max(_clock.WallTicks, _versions.Last);
         var id = _snapshotIncarnation + _snapshotsSent++;
         var chunks = Chunks(records).ToList();
         for (var i = 0; i < chunks.Count; i++)
@@ -464,24 +473,25 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Removals of keys this node owns, made by other owners' processes and relayed by a peer that
-    /// refused this node's record because of them: this node settles its key as if the removal
-    /// had reached it directly. Nothing else is taken from a relay: the view changes only by owners.
+    /// refused this node's record because of them: this node settles its key as if the removal had
+    /// reached it directly. Nothing else is taken from a relay: the view changes only by owners. (A
+    /// removal of this node's own is never newer than its record: its versions only grow.)
     /// </summary>
     private void HandleRemovalHints(RemovalHints hints)
     {
         if (_gate.Member(Sender, nameof(RemovalHints)) is null) return;
         foreach (var removal in hints.Removals)
         {
-            // Removals of this node's own processes come from nobody else.
-            if (removal.IsLive || removal.Owner.Equals(_cluster.SelfUniqueAddress) || _gate.Problem(removal, removal.Owner) is not null)
+            if (removal.IsLive || _gate.Problem(removal, removal.Owner) is { } problem)
             {
-                _gate.Refuse(Sender.Path.Address, nameof(RemovalHints), $"[{MetadataLimits.Printable(removal.Key)}] is not another owner's removal");
+                _gate.Refuse(Sender.Path.Address, nameof(RemovalHints), $"[{MetadataLimits.Printable(removal.Key)}] is not a removal");
                 return;
             }
         }
+        var self = _cluster.SelfUniqueAddress;
         foreach (var removal in hints.Removals)
         {
-            if (_owned.TryGetValue(removal.Key, out var mine) && removal.Version > mine.Version && !removal.Pid.Equals(mine.Pid))
+            if (!removal.Owner.Equals(self) && _owned.TryGetValue(removal.Key, out var mine) && removal.Version > mine.Version && !removal.Pid.Equals(mine.Pid))
                 Settle(removal.Key, mine, removal);
         }
     }
@@ -798,7 +808,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     /// <summary>Tells this node's record of the key again, newer than <paramref name="over"/>, which the peers may hold.</summary>
     private void Reassert(string key, EntryRecord mine, EntryRecord over)
     {
-        var again = mine with { Version = Math.Max(NextVersion(key), over.Version + 1) };
+        var again = mine with { Version = _versions.Next(Math.Max(KnownVersion(key), over.Version)) };
         _owned[key] = again;
         Write(again);
     }

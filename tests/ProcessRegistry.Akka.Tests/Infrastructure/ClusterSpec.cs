@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Remote;
 using Akka.Remote.Transport;
+using ProcessRegistry.Akka.Replication;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -168,6 +169,15 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
     /// <summary>A live actor on <paramref name="node"/> that can be registered and stopped at will.</summary>
     protected static IActorRef SpawnProcess(ActorSystem node, string? name = null) =>
         name is null ? node.ActorOf(Props.Create<IdleProcess>()) : node.ActorOf(Props.Create<IdleProcess>(), name);
+
+    /// <summary><paramref name="target"/>'s registry actor (below its supervisor) as <paramref name="from"/> addresses it, over the network.</summary>
+    protected static IActorRef RegistryActorAt(ActorSystem from, ActorSystem target) =>
+        ((ExtendedActorSystem)from).Provider.ResolveActorRef(
+            new RootActorPath(AddressOf(target)) / "system" / target.Registry().Settings.Name / RegistrySupervisor.WorkerName);
+
+    /// <summary><paramref name="from"/>'s remote ref to an actor of <paramref name="host"/>, as a real node would hold it.</summary>
+    protected static IActorRef RemoteRef(ActorSystem from, IActorRef pid, ActorSystem host) =>
+        ((ExtendedActorSystem)from).Provider.ResolveActorRef(pid.Path.ToSerializationFormatWithAddress(AddressOf(host)));
 
     /// <summary>The registry actor itself, below the supervisor that restarts it.</summary>
     protected static Task<IActorRef> RegistryWorkerOf(ActorSystem node) =>
