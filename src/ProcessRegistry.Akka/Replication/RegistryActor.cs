@@ -424,7 +424,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         }
         if (!_gate.AllOwnedBy(snapshot.Records, owner, Sender, nameof(OwnerSnapshot))) return;
         if (!_incomingSnapshots.TryGetValue(owner, out var incoming) || incoming.Id != snapshot.Id)
-            _incomingSnapshots[owner] = incoming = new IncomingSnapshot(snapshot.Id);
+            _incomingSnapshots[owner] = incoming = new IncomingSnapshot(snapshot.Id, _clock.Now);
         // Parts of one snapshot arrive in order; a gap means this instance started after the
         // first parts came (a restart), and the snapshot can no longer tell what the owner lacks.
         incoming.Complete &= snapshot.Part == incoming.NextPart;
@@ -575,7 +575,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         var quiet = _lastDigests.TryGetValue(received.Owner, out var previous) && previous == digest;
         _lastDigests[received.Owner] = digest;
         // While the owner keeps writing, its broadcasts are still arriving: compare once it is quiet.
-        if (!quiet || _incomingSnapshots.ContainsKey(received.Owner)) return;
+        if (!quiet || SnapshotUnderWay(received.Owner)) return;
         // A quiet cluster would otherwise scan the whole view for every owner every interval.
         if (_matched.TryGetValue(received.Owner, out var matched) && matched == (digest, _view.Changes)) return;
         var mine = OwnedDigest.Of(_view.Entries
@@ -943,9 +943,22 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private sealed record OwnerReplied(IActorRef ReplyTo, object Reply, Address Owner, LocalOnly Mark);
 
     /// <summary>The parts of one owner's snapshot received so far.</summary>
-    private sealed class IncomingSnapshot(long id)
+    /// <summary>
+    /// Whether parts of a snapshot from <paramref name="owner"/> are still coming. One whose last
+    /// parts were lost in a cut is given up after two digest rounds, so digests can ask again.
+    /// </summary>
+    private bool SnapshotUnderWay(UniqueAddress owner)
+    {
+        if (!_incomingSnapshots.TryGetValue(owner, out var incoming)) return false;
+        if (_clock.Now - incoming.Started < _settings.AntiEntropyInterval + _settings.AntiEntropyInterval) return true;
+        _incomingSnapshots.Remove(owner);
+        return false;
+    }
+
+    private sealed class IncomingSnapshot(long id, TimeSpan started)
     {
         public long Id { get; } = id;
+        public TimeSpan Started { get; } = started;
         public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
         public int NextPart { get; set; }
         public bool Complete { get; set; } = true;

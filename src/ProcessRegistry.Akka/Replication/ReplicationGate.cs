@@ -60,9 +60,10 @@ internal sealed class ReplicationGate(UniqueAddress self, ProcessRegistrySetting
     /// <summary>Whether every record is <paramref name="owner"/>'s own and well-formed; refuses the message otherwise.</summary>
     public bool AllOwnedBy(IEnumerable<EntryRecord> records, UniqueAddress owner, IActorRef sender, string message)
     {
+        var latest = Latest;
         foreach (var record in records)
         {
-            if (Problem(record, owner) is { } problem)
+            if (Problem(record, owner, latest) is { } problem)
             {
                 Refuse(sender.Path.Address, message, $"record [{MetadataLimits.Printable(record.Key)}]: {problem}");
                 return false;
@@ -72,16 +73,22 @@ internal sealed class ReplicationGate(UniqueAddress self, ProcessRegistrySetting
     }
 
     /// <summary>What is wrong with a record that claims to be <paramref name="owner"/>'s, or null.</summary>
-    public string? Problem(EntryRecord record, UniqueAddress owner)
+    public string? Problem(EntryRecord record, UniqueAddress owner) => Problem(record, owner, Latest);
+
+    /// <summary>The newest version or registration time a record may carry now.</summary>
+    private long Latest => clock.WallTicks + settings.MaxClockLead.Ticks;
+
+    // Records read from one message share their owner's instance and their pids' parents, so the
+    // reference comparisons settle almost every record without comparing addresses field by field.
+    private string? Problem(EntryRecord record, UniqueAddress owner, long latest)
     {
-        if (!record.Owner.Equals(owner)) return $"it names {record.Owner} as owner, not {owner}";
+        if (!ReferenceEquals(record.Owner, owner) && !record.Owner.Equals(owner)) return $"it names {record.Owner} as owner, not {owner}";
         if (KeyProblem(record.Key) is { } key) return key;
-        var latest = clock.WallTicks + settings.MaxClockLead.Ticks;
         if (record.Version <= 0 || record.Version > latest)
             return $"its version {record.Version} is not between 1 and this node's clock plus max-clock-lead ({latest})";
         if (record.RegisteredAtTicks < 0 || record.RegisteredAtTicks > Math.Min(latest, DateTime.MaxValue.Ticks))
             return $"its registration time {record.RegisteredAtTicks} is not between 0 and this node's clock plus max-clock-lead";
-        if (!owner.Equals(self) && !record.Pid.Path.Address.Equals(owner.Address)) return $"its process {record.Pid.Path} does not live on its owner";
+        if (!owner.Equals(self) && !ReferenceEquals(record.Pid.Path.Address, owner.Address) && !record.Pid.Path.Address.Equals(owner.Address)) return $"its process {record.Pid.Path} does not live on its owner";
         if (record.Metadata.Count > 0 && MetadataLimits.Violation(record.Metadata!, settings) is { } metadata) return metadata;
         return null;
     }
