@@ -38,9 +38,12 @@ internal static class NodeHost
                 });
         });
         builder.Services.AddProcessRegistry();
+        builder.Services.AddHealthChecks().AddProcessRegistryHealthCheck();
 
         var app = builder.Build();
         HttpApi.Map(app);
+        // Readiness: 503 until this node is an Up member holding its peers' snapshots.
+        app.MapHealthChecks("/health/ready");
         await app.StartAsync();
 
         // One line each, so that scripts (and the multi-process spec) can find the node's addresses.

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ProcessRegistry.Akka.Hosting;
 
@@ -18,6 +19,29 @@ public static class AkkaHostingExtensions
         if (options is not null)
             builder.AddHocon(ConfigurationFactory.ParseString(options.ToHocon()), HoconAddMode.Prepend);
         return builder.WithExtensions(typeof(ProcessRegistryProvider));
+    }
+
+    /// <summary>
+    /// Starts the process registry with the actor system and applies the options that
+    /// <paramref name="configure"/> sets (as <c>WithDistributedData</c> takes an <c>Action</c>).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithProcessRegistry(this AkkaConfigurationBuilder builder, Action<ProcessRegistryOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new ProcessRegistryOptions();
+        configure(options);
+        return builder.WithProcessRegistry(options);
+    }
+
+    /// <summary>
+    /// Adds the registry's readiness check (<see cref="ProcessRegistryHealthCheck"/>), tagged
+    /// <c>ready</c> unless <paramref name="tags"/> says otherwise: map it where your readiness probe looks,
+    /// for example <c>app.MapHealthChecks("/health/ready")</c>.
+    /// </summary>
+    public static IHealthChecksBuilder AddProcessRegistryHealthCheck(this IHealthChecksBuilder builder, string name = "process-registry", IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(name, services => new ProcessRegistryHealthCheck(services), HealthStatus.Unhealthy, tags ?? ["ready"]));
     }
 
     /// <summary>Makes <see cref="ProcessRegistry"/> injectable: the registry of the ActorSystem that Akka.Hosting starts.</summary>

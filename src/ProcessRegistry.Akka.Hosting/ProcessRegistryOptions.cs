@@ -4,12 +4,16 @@ using System.Text;
 namespace ProcessRegistry.Akka.Hosting;
 
 /// <summary>
-/// Options for <see cref="AkkaHostingExtensions.WithProcessRegistry"/>. Every property is
-/// optional: only the ones you set become HOCON, the rest keep the values of
-/// <c>akka.cluster.process-registry</c> in the library's reference config.
+/// Options for <see cref="AkkaHostingExtensions"/>.<c>WithProcessRegistry</c>:
+/// one property per key of <c>akka.cluster.process-registry</c> (hocon/reference.conf documents
+/// each). Every property is optional: only the ones you set become HOCON, the rest keep the
+/// values of the library's reference config.
 /// </summary>
 public sealed class ProcessRegistryOptions
 {
+    /// <summary>Name of the registry actor under <c>/system</c>, the same on every node (<c>name</c>).</summary>
+    public string? Name { get; set; }
+
     /// <summary>The registry runs on members with this role (<c>role</c>).</summary>
     public string? Role { get; set; }
 
@@ -25,29 +29,74 @@ public sealed class ProcessRegistryOptions
     /// <summary>Largest summed UTF-8 size of an entry's metadata (<c>max-metadata-bytes</c>).</summary>
     public int? MaxMetadataBytes { get; set; }
 
-    /// <summary>Whether the loser of a conflict is stopped (true, <c>on-conflict = stop</c>) or only told.</summary>
-    public bool? StopConflictLoser { get; set; }
-
-    /// <summary>An <see cref="IConflictResolver"/> with a parameterless constructor (<c>conflict-resolver</c>).</summary>
-    public Type? ConflictResolver { get; set; }
-
-    /// <summary>Keep the oldest registration instead of the newest in a conflict.</summary>
-    public bool? KeepOldest { get; set; }
+    /// <summary>How long a call waits for the owning node's registry actor (<c>ask-timeout</c>).</summary>
+    public TimeSpan? AskTimeout { get; set; }
 
     /// <summary>How often pending writes go into the replicated data (<c>sync-interval</c>).</summary>
     public TimeSpan? SyncInterval { get; set; }
 
+    /// <summary>While writes keep coming, an owner broadcasts at most this often (<c>broadcast-interval</c>).</summary>
+    public TimeSpan? BroadcastInterval { get; set; }
+
+    /// <summary>How often the registry reads the replicated data (<c>reconcile-interval</c>).</summary>
+    public TimeSpan? ReconcileInterval { get; set; }
+
+    /// <summary>How often an owner sends its peers a digest (<c>anti-entropy-interval</c>).</summary>
+    public TimeSpan? AntiEntropyInterval { get; set; }
+
+    /// <summary>How often the leader sweeps removed members' entries (<c>prune-interval</c>).</summary>
+    public TimeSpan? PruneInterval { get; set; }
+
+    /// <summary>How long a removal tombstone lives (<c>tombstone-time-to-live</c>).</summary>
+    public TimeSpan? TombstoneTimeToLive { get; set; }
+
+    /// <summary>How far ahead of this node's clock another node's versions may be (<c>max-clock-lead</c>).</summary>
+    public TimeSpan? MaxClockLead { get; set; }
+
+    /// <summary>Whether the loser of a conflict is stopped (true, <c>on-conflict = stop</c>) or only told (false, <c>notify</c>).</summary>
+    public bool? StopConflictLoser { get; set; }
+
+    /// <summary>
+    /// Who keeps a key two live processes hold (<c>conflict-resolver</c>): <see cref="KeepNewestResolver"/>,
+    /// <see cref="KeepOldestResolver"/>, or your own <see cref="IConflictResolver"/> with a parameterless constructor.
+    /// </summary>
+    public Type? ConflictResolver { get; set; }
+
+    /// <summary>Sharding type name of the spawn region (<c>spawn.type-name</c>).</summary>
+    public string? SpawnTypeName { get; set; }
+
     /// <summary>Processes are spawned on members with this role (<c>spawn.role</c>).</summary>
     public string? SpawnRole { get; set; }
 
+    /// <summary>Number of shards of the spawn region (<c>spawn.number-of-shards</c>).</summary>
+    public int? SpawnShards { get; set; }
+
     /// <summary>How long <c>GetPid(key, props)</c> waits (<c>spawn.timeout</c>).</summary>
     public TimeSpan? SpawnTimeout { get; set; }
+
+    /// <summary>How long one spawn request waits before it is sent again (<c>spawn.attempt-timeout</c>).</summary>
+    public TimeSpan? SpawnAttemptTimeout { get; set; }
+
+    /// <summary>While spawn requests keep coming, a node sends them at most this often (<c>spawn.batch-interval</c>).</summary>
+    public TimeSpan? SpawnBatchInterval { get; set; }
 
     /// <summary>
     /// Actor types <c>GetPid(key, props)</c> may start (<c>spawn.allowed-types</c>); when any is
     /// listed, the list replaces the config's. List the same types on every node.
     /// </summary>
     public IList<Type> AllowedSpawnTypes { get; } = new List<Type>();
+
+    /// <summary>Actor name of the registry's own replicator (<c>replicator.name</c>).</summary>
+    public string? ReplicatorName { get; set; }
+
+    /// <summary>The registry's replicator runs on members with this role (<c>replicator.role</c>; the registry's role when empty).</summary>
+    public string? ReplicatorRole { get; set; }
+
+    /// <summary>How often the registry's replicator gossips (<c>replicator.gossip-interval</c>).</summary>
+    public TimeSpan? ReplicatorGossipInterval { get; set; }
+
+    /// <summary>Buckets per gossip message of the registry's replicator (<c>replicator.max-delta-elements</c>).</summary>
+    public int? ReplicatorMaxDeltaElements { get; set; }
 
     /// <summary>Adds <typeparamref name="TActor"/> to <see cref="AllowedSpawnTypes"/>.</summary>
     public ProcessRegistryOptions AllowSpawn<TActor>() where TActor : global::Akka.Actor.ActorBase
@@ -57,6 +106,7 @@ public sealed class ProcessRegistryOptions
     }
 
     /// <summary>The HOCON these options stand for: only the properties that are set.</summary>
+    /// <exception cref="ArgumentException"><see cref="ConflictResolver"/> is not an <see cref="IConflictResolver"/>.</exception>
     public string ToHocon()
     {
         if (ConflictResolver is not null && !typeof(IConflictResolver).IsAssignableFrom(ConflictResolver))
@@ -70,25 +120,42 @@ public sealed class ProcessRegistryOptions
                 string s => Quote(s),
                 TimeSpan t => $"{(long)t.TotalMilliseconds}ms",
                 bool b => b ? "on" : "off",
+                IEnumerable<string> list => "[" + string.Join(", ", list.Select(Quote)) + "]",
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString(),
             };
             hocon.Append("  ").Append(path).Append(" = ").Append(text).Append('\n');
         }
+        Line("name", Name);
         Line("role", Role);
         Line("distributed-key-count", DistributedKeyCount);
         Line("max-key-length", MaxKeyLength);
         Line("max-metadata-entries", MaxMetadataEntries);
         Line("max-metadata-bytes", MaxMetadataBytes);
-        Line("on-conflict", StopConflictLoser is null ? null : StopConflictLoser.Value ? "stop" : "notify");
-        Line("conflict-resolver", ConflictResolver?.AssemblyQualifiedName ?? (KeepOldest == true ? "keep-oldest" : KeepOldest == false ? "keep-newest" : null));
+        Line("ask-timeout", AskTimeout);
         Line("sync-interval", SyncInterval);
+        Line("broadcast-interval", BroadcastInterval);
+        Line("reconcile-interval", ReconcileInterval);
+        Line("anti-entropy-interval", AntiEntropyInterval);
+        Line("prune-interval", PruneInterval);
+        Line("tombstone-time-to-live", TombstoneTimeToLive);
+        Line("max-clock-lead", MaxClockLead);
+        Line("on-conflict", StopConflictLoser is null ? null : StopConflictLoser.Value ? "stop" : "notify");
+        Line("conflict-resolver", ConflictResolver is null ? null
+            : ConflictResolver == typeof(KeepNewestResolver) ? "keep-newest"
+            : ConflictResolver == typeof(KeepOldestResolver) ? "keep-oldest"
+            : ConflictResolver.AssemblyQualifiedName);
+        Line("spawn.type-name", SpawnTypeName);
         Line("spawn.role", SpawnRole);
+        Line("spawn.number-of-shards", SpawnShards);
         Line("spawn.timeout", SpawnTimeout);
-        if (AllowedSpawnTypes.Count > 0)
-            hocon.Append("  spawn.allowed-types = [")
-                .AppendJoin(", ", AllowedSpawnTypes.Select(type => Quote(ProcessRegistrySettings.AllowedTypeName(type))))
-                .Append("]\n");
+        Line("spawn.attempt-timeout", SpawnAttemptTimeout);
+        Line("spawn.batch-interval", SpawnBatchInterval);
+        Line("spawn.allowed-types", AllowedSpawnTypes.Count == 0 ? null : AllowedSpawnTypes.Select(ProcessRegistrySettings.AllowedTypeName).ToList());
+        Line("replicator.name", ReplicatorName);
+        Line("replicator.role", ReplicatorRole);
+        Line("replicator.gossip-interval", ReplicatorGossipInterval);
+        Line("replicator.max-delta-elements", ReplicatorMaxDeltaElements);
         return hocon.Append("}\n").ToString();
     }
 

@@ -28,6 +28,7 @@ public sealed class ProcessRegistry : IExtension
     private readonly IActorRef _spawnClient;
     private readonly RegistryMetrics _metrics;
     private readonly RegistryEventPublisher _events;
+    private readonly Readiness _readiness = new();
     // The path every LocalReply shows; nothing resolves it, replies reach it by reference.
     private readonly ActorPath _replyPath;
 
@@ -48,7 +49,7 @@ public sealed class ProcessRegistry : IExtension
         Buckets = new RegistryBuckets(Settings.DistributedKeyCount);
         Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
         _events = new RegistryEventPublisher(system.EventStream);
-        var registry = Replication.RegistryActor.Props(Settings, Clock, new VersionClock(Clock), _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
+        var registry = Replication.RegistryActor.Props(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
         _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings)), Settings.Name + "-spawn");
     }
@@ -70,6 +71,17 @@ public sealed class ProcessRegistry : IExtension
 
     /// <summary>This node's replica, which the serializer shares records with.</summary>
     internal LocalView View => _view;
+
+    /// <summary>
+    /// Whether this node is ready to serve: it is an Up member, and every peer it met on the way has
+    /// sent it a whole snapshot (so its replica holds what they held then). A node stays ready once
+    /// it is; what happens later is the consistency model's to describe. For readiness probes
+    /// (with Akka.Hosting: <c>AddProcessRegistryHealthCheck</c>).
+    /// </summary>
+    public bool IsReady => _readiness.IsReady;
+
+    /// <summary>Why this node is not ready (<see cref="IsReady"/>); empty once it is.</summary>
+    public string NotReadyReason => _readiness.Reason;
 
     /// <summary>Number of entries in this node's replica.</summary>
     public int Count => _view.Count;

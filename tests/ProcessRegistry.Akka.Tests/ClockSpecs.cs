@@ -50,6 +50,7 @@ public sealed class ClockSpecs(ITestOutputHelper output)
         await c.Registry().Register("clock/ahead", onC);
         await AwaitAssertAsync(() => Assert.All(nodes, n => AssertSamePid(onC, n.Registry().GetPid("clock/ahead"), c)), Patience);
         Assert.True(await a.Registry().Unregister("clock/ahead"));
+        await AwaitAssertAsync(() => Assert.All(nodes, n => Assert.False(n.Registry().IsRegistered("clock/ahead"))), Patience);
         var onB = SpawnProcess(b);
         await b.Registry().Register("clock/ahead", onB);
 

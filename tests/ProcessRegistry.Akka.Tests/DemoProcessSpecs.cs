@@ -23,6 +23,8 @@ public sealed class DemoProcessSpecs(ITestOutputHelper output) : DemoProcessSpec
             {
                 var view = await node.Get<ClusterView>(Http, "/cluster");
                 Assert.Equal(3, view.Members.Count(m => m.Status == "Up"));
+                using var ready = await Http.GetAsync(new Uri(node.Http, "/health/ready"));
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
             }
         });
 

@@ -59,11 +59,16 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<Address, long[]> _peerFingerprints = new();
     private readonly FlushPacing _broadcasts;
     private readonly ReplicationGate _gate;
+    private readonly Readiness _readiness;
+    // Peers send a node their snapshots when they meet it; an instance restarted before it was
+    // ready asks them again, as they will not.
+    private bool _restarted;
 
     public RegistryActor(
         ProcessRegistrySettings settings,
         RegistryClock clock,
         VersionClock versions,
+        Readiness readiness,
         LocalView view,
         IActorRef replicator,
         RegistryBuckets buckets,
@@ -77,6 +82,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         _versions = versions;
         _metrics = metrics;
         _view = view;
+        _readiness = readiness;
         _replicator = replicator;
         _buckets = buckets;
         _arbiter = new ConflictArbiter(resolver, _log);
@@ -158,13 +164,14 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         ProcessRegistrySettings settings,
         RegistryClock clock,
         VersionClock versions,
+        Readiness readiness,
         LocalView view,
         IActorRef replicator,
         RegistryBuckets buckets,
         IConflictResolver resolver,
         RegistryMetrics metrics,
         RegistryEventPublisher events) =>
-        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, clock, versions, view, replicator, buckets, resolver, metrics, events));
+        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, clock, versions, readiness, view, replicator, buckets, resolver, metrics, events));
 
     protected override void PreStart()
     {
@@ -194,6 +201,12 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    protected override void PostRestart(Exception reason)
+    {
+        _restarted = true;
+        base.PostRestart(reason);
+    }
 
     /// <summary>
     /// Puts every bucket in the local replica, empty if nobody wrote it yet. A replicator that
@@ -443,6 +456,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         if (snapshot.Part < snapshot.Parts - 1) return;
         _incomingSnapshots.Remove(owner);
         if (!incoming.Complete) return; // the owner's digest will ask for a whole one
+        _readiness.Heard(owner);
         var keys = incoming.Keys;
         // What the owner no longer has, and was not re-registered since it took the snapshot, was
         // removed while this node could not hear it. The removal is known only as newer than the
@@ -867,15 +881,31 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void AddPeer(Member member)
     {
-        if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress)) return;
-        if (!string.IsNullOrEmpty(_settings.Role) && !member.HasRole(_settings.Role)) return;
+        if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress))
+        {
+            // Every peer Up now is one to hear from, though its MemberUp may come after this one.
+            foreach (var other in _cluster.State.Members)
+            {
+                if (other.Status is MemberStatus.Up or MemberStatus.WeaklyUp && !other.UniqueAddress.Equals(member.UniqueAddress) && HasRegistryRole(other))
+                    _readiness.Await(other.UniqueAddress);
+            }
+            _readiness.SelfUp();
+            return;
+        }
+        if (!HasRegistryRole(member)) return;
         var peer = RegistryOf(member);
         _peers[member.Address] = peer;
+        _readiness.Await(member.UniqueAddress);
+        if (_restarted && !_readiness.IsReady)
+            peer.Tell(SnapshotRequest.Instance);
         SendSnapshot(peer);
     }
 
+    private bool HasRegistryRole(Member member) => string.IsNullOrEmpty(_settings.Role) || member.HasRole(_settings.Role);
+
     private void HandleMemberRemoved(Member member)
     {
+        _readiness.Heard(member.UniqueAddress);
         _peers.Remove(member.Address);
         _unreachable.Remove(member.Address);
         _peerFingerprints.Remove(member.Address);
