@@ -18,26 +18,16 @@ public sealed class HostingSpecs
     [Fact]
     public async Task WithProcessRegistry_starts_the_registry_with_the_system_applies_options_and_injects_it()
     {
-        using var host = Host.CreateDefaultBuilder()
-            .ConfigureServices(services =>
-            {
-                services.AddAkka("hosted", builder => builder
-                    .AddHocon(ConfigurationFactory.ParseString("""
-                        akka.actor.provider = cluster
-                        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-                        akka.cluster.downing-provider-class = ""
-                        akka.coordinated-shutdown.exit-clr = off
-                        """), HoconAddMode.Prepend)
-                    .WithProcessRegistry(options =>
-                    {
-                        options.MaxKeyLength = 20;
-                        options.StopConflictLoser = false;
-                        options.ConflictResolver = typeof(KeepOldestResolver);
-                    })
-                    .AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress)));
-                services.AddProcessRegistry();
-            })
-            .Build();
+        using var host = BuildHost(
+            akka => akka
+                .WithProcessRegistry(options =>
+                {
+                    options.MaxKeyLength = 20;
+                    options.StopConflictLoser = false;
+                    options.ConflictResolver = typeof(KeepOldestResolver);
+                })
+                .AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress)),
+            services => services.AddProcessRegistry());
         await host.StartAsync();
         try
         {
@@ -67,20 +57,7 @@ public sealed class HostingSpecs
     [Fact]
     public async Task The_readiness_check_is_unhealthy_until_the_node_is_an_Up_member_then_healthy()
     {
-        using var host = Host.CreateDefaultBuilder()
-            .ConfigureServices(services =>
-            {
-                services.AddAkka("ready", builder => builder
-                    .AddHocon(ConfigurationFactory.ParseString("""
-                        akka.actor.provider = cluster
-                        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-                        akka.cluster.downing-provider-class = ""
-                        akka.coordinated-shutdown.exit-clr = off
-                        """), HoconAddMode.Prepend)
-                    .WithProcessRegistry());
-                services.AddHealthChecks().AddProcessRegistryHealthCheck();
-            })
-            .Build();
+        using var host = BuildHost(akka => akka.WithProcessRegistry(), services => services.AddHealthChecks().AddProcessRegistryHealthCheck());
         var health = host.Services.GetRequiredService<HealthCheckService>();
         await host.StartAsync();
         try
@@ -100,6 +77,21 @@ public sealed class HostingSpecs
             await host.StopAsync();
         }
     }
+
+    /// <summary>A generic host running one cluster node on 127.0.0.1 through Akka.Hosting, as an application would.</summary>
+    private static IHost BuildHost(Action<AkkaConfigurationBuilder> akka, Action<IServiceCollection> services) =>
+        Host.CreateDefaultBuilder()
+            .ConfigureServices(collection =>
+            {
+                collection.AddAkka("hosted", builder => akka(builder.AddHocon(ConfigurationFactory.ParseString("""
+                    akka.actor.provider = cluster
+                    akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+                    akka.cluster.downing-provider-class = ""
+                    akka.coordinated-shutdown.exit-clr = off
+                    """), HoconAddMode.Prepend)));
+                services(collection);
+            })
+            .Build();
 
     private static async Task AwaitHealthy(HealthCheckService health)
     {
