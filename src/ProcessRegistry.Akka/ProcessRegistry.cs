@@ -109,11 +109,8 @@ public sealed class ProcessRegistry : IExtension
     /// stopped: its owner's Terminated may still be queued, and handing out a dead pid then would
     /// lose messages that a fresh process (spawned, or registered anew) should get.
     /// </summary>
-    private bool TryRead(string key, out EntryRecord entry)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return _view.TryGet(key, out entry) && !IsKnownDead(entry.Pid);
-    }
+    private bool TryRead(string key, out EntryRecord entry) =>
+        _view.TryGet(key, out entry) && !IsKnownDead(entry.Pid);
 
     /// <summary>The records of this node's replica, but those of this node's processes that already stopped.</summary>
     private IEnumerable<EntryRecord> LiveEntries => _view.Entries.Where(e => !IsKnownDead(e.Pid));
@@ -384,16 +381,8 @@ public sealed class ProcessRegistry : IExtension
     internal void ValidateKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key.Length == 0)
-            throw new ArgumentException("A registry key must not be empty.", nameof(key));
-        if (key.Length > Settings.MaxKeyLength)
-            throw new ArgumentException(
-                $"A registry key is at most {Settings.MaxKeyLength} characters (akka.cluster.process-registry.max-key-length); this one has {key.Length}.",
-                nameof(key));
-        if (!WellFormedText.IsWellFormed(key))
-            throw new ArgumentException(
-                $"A registry key must be well-formed UTF-16; '{MetadataLimits.Printable(key)}' has a lone surrogate, which cannot travel to other nodes unchanged.",
-                nameof(key));
+        if (KeyLimits.Violation(key, Settings) is { } violation)
+            throw new ArgumentException(violation, nameof(key));
     }
 
     private static void ValidatePid(IActorRef pid)

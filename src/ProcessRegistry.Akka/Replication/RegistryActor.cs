@@ -226,9 +226,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private void HandleRegister(RegisterCommand command)
     {
         // The caller's node checked all this; a command from another node is checked again here.
-        if ((_gate.KeyProblem(command.Key) ?? MetadataLimits.Violation(command.Metadata!, _settings)) is { } problem)
+        if ((KeyLimits.Violation(command.Key, _settings) ?? MetadataLimits.Violation(command.Metadata!, _settings)) is { } problem)
         {
-            Sender.Tell(new RegisterRejected($"Nothing was registered: {problem}."));
+            Sender.Tell(new RegisterRejected($"Nothing was registered. {problem}"));
             return;
         }
         if (!IsLocal(command.Pid))
@@ -280,7 +280,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void HandleUnregister(UnregisterCommand command)
     {
-        if (_gate.KeyProblem(command.Key) is not null)
+        if (KeyLimits.Violation(command.Key, _settings) is not null)
         {
             Sender.Tell(new UnregisterReply(false, command.Key, null));
             return;
@@ -302,9 +302,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     /// <summary>Applies a metadata patch on the owner, where no concurrent write of the key can interleave.</summary>
     private void HandleUpdateMetadata(UpdateMetadataCommand command)
     {
-        if (_gate.KeyProblem(command.Key) is { } problem)
+        if (KeyLimits.Violation(command.Key, _settings) is { } problem)
         {
-            Sender.Tell(new RegisterRejected($"Nothing was updated: {problem}."));
+            Sender.Tell(new RegisterRejected($"Nothing was updated. {problem}"));
             return;
         }
         if (!_owned.TryGetValue(command.Key, out var owned))

@@ -29,7 +29,7 @@ internal sealed class ReplicationGate(UniqueAddress self, ProcessRegistrySetting
     /// </summary>
     public bool Track(Member member)
     {
-        if (member.Status is MemberStatus.Down or MemberStatus.Removed)
+        if (!Membership.Counts(member))
         {
             _members.Remove(member.Address);
             return false;
@@ -83,22 +83,13 @@ internal sealed class ReplicationGate(UniqueAddress self, ProcessRegistrySetting
     private string? Problem(EntryRecord record, UniqueAddress owner, long latest)
     {
         if (!ReferenceEquals(record.Owner, owner) && !record.Owner.Equals(owner)) return $"it names {record.Owner} as owner, not {owner}";
-        if (KeyProblem(record.Key) is { } key) return key;
+        if (KeyLimits.Violation(record.Key, settings) is { } key) return key;
         if (record.Version <= 0 || record.Version > latest)
             return $"its version {record.Version} is not between 1 and this node's clock plus max-clock-lead ({latest})";
         if (record.RegisteredAtTicks < 0 || record.RegisteredAtTicks > Math.Min(latest, DateTime.MaxValue.Ticks))
             return $"its registration time {record.RegisteredAtTicks} is not between 0 and this node's clock plus max-clock-lead";
         if (!owner.Equals(self) && !ReferenceEquals(record.Pid.Path.Address, owner.Address) && !record.Pid.Path.Address.Equals(owner.Address)) return $"its process {record.Pid.Path} does not live on its owner";
         if (record.Metadata.Count > 0 && MetadataLimits.Violation(record.Metadata!, settings) is { } metadata) return metadata;
-        return null;
-    }
-
-    /// <summary>What is wrong with a key from the wire, or null.</summary>
-    public string? KeyProblem(string key)
-    {
-        if (key.Length == 0) return "the key is empty";
-        if (key.Length > settings.MaxKeyLength) return $"the key is longer than max-key-length ({settings.MaxKeyLength})";
-        if (!WellFormedText.IsWellFormed(key)) return "the key is not well-formed UTF-16";
         return null;
     }
 

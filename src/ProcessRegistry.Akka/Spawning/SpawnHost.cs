@@ -25,7 +25,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     private readonly IActorRef _registry;
     private readonly Cluster _cluster;
     private readonly UniqueAddress _self;
-    private readonly int _maxKeyLength;
+    private readonly ProcessRegistrySettings _settings;
     private readonly TimeSpan _startTimeout;
     private readonly RegistryClock _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -49,7 +49,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
         _answers = new FlushPacing(registry.Settings.SpawnBatchInterval, SendResults.Instance, _clock);
         _cluster = Cluster.Get(Context.System);
         _self = _cluster.SelfUniqueAddress;
-        _maxKeyLength = registry.Settings.MaxKeyLength;
+        _settings = registry.Settings;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -103,9 +103,9 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     private void Handle(SpawnRequest request, IActorRef client)
     {
         var key = request.Key;
-        if (key.Length == 0 || key.Length > _maxKeyLength || !WellFormedText.IsWellFormed(key))
+        if (KeyLimits.Violation(key, _settings) is { } violation)
         {
-            Answer(client, SpawnResult.Failed(key, "The host refused a spawn request whose key is empty, too long or not well-formed."));
+            Answer(client, SpawnResult.Failed(key, $"The host refused a spawn request. {violation}"));
             return;
         }
         if (_starting.TryGetValue(key, out var starting))
