@@ -4,9 +4,12 @@ using Akka.Cluster;
 using Akka.Configuration;
 using Akka.DistributedData;
 using Akka.Remote;
+using ProcessRegistry.Akka.Backstop;
 using ProcessRegistry.Akka.Diagnostics;
+using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Replication;
 using ProcessRegistry.Akka.Spawning;
+using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka;
 
@@ -49,7 +52,7 @@ public sealed class ProcessRegistry : IExtension
         Buckets = new RegistryBuckets(Settings.DistributedKeyCount);
         Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
         _events = new RegistryEventPublisher(system.EventStream);
-        var registry = Replication.RegistryActor.Props(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
+        var registry = Registry.RegistryActor.Props(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
         _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings)), Settings.Name + "-spawn");
     }

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Registry;
 using Xunit;
 
 namespace ProcessRegistry.Akka.Tests;

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
-using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Backstop;
+using ProcessRegistry.Akka.Registry;
 using Xunit;
 
 namespace ProcessRegistry.Akka.Tests;

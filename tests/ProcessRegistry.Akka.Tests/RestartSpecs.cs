@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
-using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

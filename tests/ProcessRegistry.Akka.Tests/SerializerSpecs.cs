@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
-using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Backstop;
+using ProcessRegistry.Akka.Registry;
+using ProcessRegistry.Akka.Serialization;
 using ProcessRegistry.Akka.Spawning;
 using ProcessRegistry.Akka.Tests.Infrastructure;
 using Xunit;

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using ProcessRegistry.Akka.Diagnostics;
+using ProcessRegistry.Akka.Registry;
+using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka.Replication;
 

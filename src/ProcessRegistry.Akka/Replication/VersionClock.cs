@@ -1,3 +1,4 @@
+using ProcessRegistry.Akka.Support;
 namespace ProcessRegistry.Akka.Replication;
 
 /// <summary>

@@ -70,7 +70,7 @@ internal static class PropsWire
     }
 
     /// <summary>The constructor arguments of <paramref name="props"/> as they travel; throws when one cannot be serialized.</summary>
-    public static byte[] WriteArguments(Props props, Serialization serialization)
+    public static byte[] WriteArguments(Props props, global::Akka.Serialization.Serialization serialization)
     {
         var arguments = props.Arguments ?? [];
         if (arguments.Length == 0) return NoArguments;
@@ -85,7 +85,7 @@ internal static class PropsWire
                 var serializer = serialization.FindSerializerFor(argument);
                 var bytes = serializer.ToBinary(argument);
                 writer.Write(serializer.Identifier);
-                writer.Write(Serialization.ManifestFor(serializer, argument));
+                writer.Write(global::Akka.Serialization.Serialization.ManifestFor(serializer, argument));
                 writer.Write7BitEncodedInt(bytes.Length);
                 writer.Write(bytes);
             }
@@ -93,7 +93,7 @@ internal static class PropsWire
         return stream.ToArray();
     }
 
-    public static object?[] ReadArguments(BinaryReader reader, Serialization serialization)
+    public static object?[] ReadArguments(BinaryReader reader, global::Akka.Serialization.Serialization serialization)
     {
         var arguments = new object?[reader.Read7BitEncodedInt()];
         for (var i = 0; i < arguments.Length; i++)

@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka.Spawning;
 

@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka.Spawning;
 

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Registry;
 
 namespace ProcessRegistry.Akka.Spawning;
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
-using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka.Spawning;
 

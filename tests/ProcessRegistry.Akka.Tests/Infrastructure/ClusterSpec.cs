@@ -5,7 +5,7 @@ using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Remote;
 using Akka.Remote.Transport;
-using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Registry;
 using Xunit;
 using Xunit.Abstractions;
 

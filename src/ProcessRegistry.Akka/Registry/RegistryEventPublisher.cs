@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// Publishes this node's <see cref="RegistryEvent"/>s on its event stream while anybody

@@ -1,6 +1,7 @@
 using Akka.DistributedData;
+using ProcessRegistry.Akka.Support;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Backstop;
 
 /// <summary>
 /// The top-level DData keys the registry is split over, and the stable hash that picks a

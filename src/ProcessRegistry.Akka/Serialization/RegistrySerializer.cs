@@ -5,9 +5,11 @@ using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Serialization;
+using ProcessRegistry.Akka.Backstop;
+using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Spawning;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Serialization;
 
 /// <summary>
 /// Compact binary format for the replicated records and the messages registry actors exchange.
@@ -590,7 +592,7 @@ internal sealed class RegistrySerializer : SerializerWithStringManifest
     }
 
     private static void WriteRef(BinaryWriter writer, IActorRef actorRef) =>
-        writer.Write(Serialization.SerializedActorPath(actorRef));
+        writer.Write(global::Akka.Serialization.Serialization.SerializedActorPath(actorRef));
 
     private IActorRef ReadRef(BinaryReader reader) => system.Provider.ResolveActorRef(reader.ReadString());
 

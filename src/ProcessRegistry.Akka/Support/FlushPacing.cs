@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Support;
 
 /// <summary>
 /// When an actor sends what piled up: the first flush after a quieter spell than the interval

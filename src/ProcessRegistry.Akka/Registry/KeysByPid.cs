@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// The keys each watched local process is registered under. Almost every process has one key,

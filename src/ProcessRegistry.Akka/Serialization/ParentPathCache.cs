@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Serialization;
 
 /// <summary>
 /// Shared parents of the pids records carry. Processes under one parent (/user, or a spawn

@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Support;
 
 /// <summary>
 /// The sender of a command this node's API sends one of its actors, in place of an Ask's

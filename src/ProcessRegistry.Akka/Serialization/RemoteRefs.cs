@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Remote;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Serialization;
 
 /// <summary>
 /// Refs to processes of other nodes, made from their paths the way the provider makes them, but

@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// Parent of the registry actor at <c>/system/{name}</c>, the address other nodes send to.

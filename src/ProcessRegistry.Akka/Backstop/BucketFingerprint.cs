@@ -1,6 +1,7 @@
 using Akka.Cluster;
+using ProcessRegistry.Akka.Support;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Backstop;
 
 /// <summary>
 /// What a replica's bucket holds, in one number: its slices' owners, versions and sizes, and its

@@ -1,4 +1,4 @@
-namespace ProcessRegistry.Akka;
+namespace ProcessRegistry.Akka.Support;
 
 /// <summary>
 /// The registry's two clocks. Durations and deadlines (pacing, spawn deadlines and retries,

@@ -1,4 +1,4 @@
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Support;
 
 /// <summary>
 /// Splits what one message would carry into messages that each serialize far below akka.remote's

@@ -1,4 +1,4 @@
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Support;
 
 /// <summary>FNV-1a over a string's UTF-16 code units: the same on every node and every run, unlike string.GetHashCode.</summary>
 internal static class StableHash

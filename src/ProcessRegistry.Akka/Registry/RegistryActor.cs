@@ -3,10 +3,13 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
+using ProcessRegistry.Akka.Backstop;
 using ProcessRegistry.Akka.Conflicts;
 using ProcessRegistry.Akka.Diagnostics;
+using ProcessRegistry.Akka.Replication;
+using ProcessRegistry.Akka.Support;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// The registry actor, one per node. It owns (writes) the entries of the processes its node

@@ -2,7 +2,7 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.DistributedData;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Backstop;
 
 /// <summary>
 /// Props of a replicator with the registry's own settings. Akka.DistributedData 1.5 made the

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// This node's read replica: written only by the registry actor, read lock-free by any thread.

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using ProcessRegistry.Akka.Backstop;
+using ProcessRegistry.Akka.Support;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>Register <paramref name="Pid"/> under <paramref name="Key"/>; handled by the node that hosts the pid.</summary>
 /// <remarks>

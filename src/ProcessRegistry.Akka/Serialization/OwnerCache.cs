@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Cluster;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Serialization;
 
 /// <summary>
 /// Owners' unique addresses by their text and uid. Every record names its owner, a cluster has

@@ -1,4 +1,4 @@
-namespace ProcessRegistry.Akka;
+namespace ProcessRegistry.Akka.Support;
 
 /// <summary>
 /// Whether a string is well-formed UTF-16: every surrogate in a high-low pair. Keys and metadata

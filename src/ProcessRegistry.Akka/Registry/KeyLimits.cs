@@ -1,4 +1,5 @@
-namespace ProcessRegistry.Akka;
+using ProcessRegistry.Akka.Support;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// The key rules, in one place for the calling node (which refuses bad input before sending

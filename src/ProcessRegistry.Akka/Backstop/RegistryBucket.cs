@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Akka.Cluster;
 using Akka.DistributedData;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Backstop;
 
 /// <summary>
 /// One bucket of the replicated registry, a state-based CRDT: a slice per owner (see

@@ -1,6 +1,7 @@
 using Akka.Cluster;
+using ProcessRegistry.Akka.Registry;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Backstop;
 
 /// <summary>
 /// One change waiting to go into a bucket of the replicated data. The registry actor coalesces a

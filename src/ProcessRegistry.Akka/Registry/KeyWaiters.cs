@@ -1,4 +1,4 @@
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// The callers of <c>WaitFor</c>, by key: each has a waiter of its own, which leaves when its key

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using ProcessRegistry.Akka.Registry;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Backstop;
 
 /// <summary>
 /// The records one owner wrote into a bucket, under a version only that owner advances: one

@@ -1,6 +1,7 @@
 using System.Text;
+using ProcessRegistry.Akka.Support;
 
-namespace ProcessRegistry.Akka;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// The metadata rules, in one place for the caller's node (which refuses bad input before

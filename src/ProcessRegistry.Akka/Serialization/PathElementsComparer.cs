@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Serialization;
 
 /// <summary>
 /// Actor paths compared by their elements alone, whatever their address: a message names each

@@ -1,4 +1,4 @@
-namespace ProcessRegistry.Akka.Replication;
+namespace ProcessRegistry.Akka.Support;
 
 /// <summary>
 /// The mark of a message made on this node. Messages that only this node's own actors may send
