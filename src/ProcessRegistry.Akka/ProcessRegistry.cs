@@ -49,12 +49,13 @@ public sealed class ProcessRegistry : IExtension
         _selfAddress = cluster.SelfAddress;
         _metrics = new RegistryMetrics(_selfAddress.ToString(), () => _view.Count);
         system.RegisterOnTermination(_metrics.Dispose);
-        Buckets = new RegistryBuckets(Settings.DistributedKeyCount);
+        SharedView.Register(system, _view);
+        Buckets = new BucketKeys<EntryRecord>("process-registry", Settings.DistributedKeyCount);
         Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
         _events = new RegistryEventPublisher(system.EventStream);
         var registry = Registry.RegistryActor.Props(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
-        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings)), Settings.Name + "-spawn");
+        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings, Clock, _view, RegistryActor)), Settings.Name + "-spawn");
     }
 
     /// <summary>This registry's settings.</summary>
@@ -70,9 +71,9 @@ public sealed class ProcessRegistry : IExtension
     /// <summary>The registry's own replicator, which holds the <see cref="Buckets"/>.</summary>
     internal IActorRef Replicator { get; }
 
-    internal RegistryBuckets Buckets { get; }
+    internal BucketKeys<EntryRecord> Buckets { get; }
 
-    /// <summary>This node's replica, which the serializer shares records with.</summary>
+    /// <summary>This node's replica.</summary>
     internal LocalView View => _view;
 
     /// <summary>
@@ -113,10 +114,10 @@ public sealed class ProcessRegistry : IExtension
     /// lose messages that a fresh process (spawned, or registered anew) should get.
     /// </summary>
     private bool TryRead(string key, out EntryRecord entry) =>
-        _view.TryGet(key, out entry) && !IsKnownDead(entry.Pid);
+        _view.TryGet(key, out entry) && !Processes.IsKnownDead(entry.Pid);
 
     /// <summary>The records of this node's replica, but those of this node's processes that already stopped.</summary>
-    private IEnumerable<EntryRecord> LiveEntries => _view.Entries.Where(e => !IsKnownDead(e.Pid));
+    private IEnumerable<EntryRecord> LiveEntries => _view.Entries.Where(e => !Processes.IsKnownDead(e.Pid));
 
     /// <summary>
     /// The process registered under <paramref name="key"/>; when there is none, exactly one is
@@ -160,7 +161,7 @@ public sealed class ProcessRegistry : IExtension
     public IActorRef RefFor(string key)
     {
         ValidateKey(key);
-        return new KeyBoundActorRef(this, _system, key, null);
+        return new KeyBoundActorRef(GetPid, (k, p) => GetPid(k, p), _system, key, null);
     }
 
     /// <summary>
@@ -173,7 +174,7 @@ public sealed class ProcessRegistry : IExtension
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
         PropsCheck.RequestFor(_system, Settings, key, props);
-        return new KeyBoundActorRef(this, _system, key, props);
+        return new KeyBoundActorRef(GetPid, (k, p) => GetPid(k, p), _system, key, props);
     }
 
     /// <summary>Reads the process registered under <paramref name="key"/> from this node's replica.</summary>
@@ -265,7 +266,7 @@ public sealed class ProcessRegistry : IExtension
         foreach (var (name, value) in changes)
         {
             if (!WellFormedText.IsWellFormed(name) || (value is not null && !WellFormedText.IsWellFormed(value)))
-                throw new ArgumentException($"Metadata label '{MetadataLimits.Printable(name)}' is not well-formed UTF-16 (a lone surrogate).", nameof(changes));
+                throw new ArgumentException($"Metadata label '{WellFormedText.Printable(name)}' is not well-formed UTF-16 (a lone surrogate).", nameof(changes));
         }
         return Ask(new UpdateMetadataCommand(key, changes), reply => reply is NotRegistered ? null : (RegistryEntry?)ToEntry(reply));
     }
@@ -391,30 +392,13 @@ public sealed class ProcessRegistry : IExtension
     private static void ValidatePid(IActorRef pid)
     {
         ArgumentNullException.ThrowIfNull(pid);
-        if (!IsProcess(pid))
+        if (!Processes.IsProcess(pid))
             throw new ArgumentException(
                 $"{pid} ({pid.GetType().Name}) is not a process that can be registered: only actors can be, not Nobody, " +
                 "dead letters, a ref from RefFor or an ask's temporary ref.", nameof(pid));
-        if (IsKnownDead(pid))
+        if (Processes.IsKnownDead(pid))
             throw new ArgumentException($"{pid.Path} is not alive; nothing was registered.", nameof(pid));
     }
-
-    /// <summary>
-    /// An actor: one of this node's (it has a cell), or a ref to another node's, which that node
-    /// checks in turn. Everything else that implements IActorRef (Nobody, dead letters, the
-    /// key-bound refs of RefFor, temporary refs) is not a process; a key-bound ref registered under
-    /// its own key would send every message to itself until the stack overflowed.
-    /// </summary>
-    internal static bool IsProcess(IActorRef pid) => pid is ActorRefWithCell or RemoteActorRef;
-
-    /// <summary>
-    /// A local pid that already stopped. Akka marks IsTerminated obsolete in favour of watching,
-    /// but a watch answers asynchronously and bad input must be refused before anything is written.
-    /// Remote pids are checked by their owner.
-    /// </summary>
-#pragma warning disable CS0618
-    internal static bool IsKnownDead(IActorRef pid) => pid is ActorRefWithCell { IsTerminated: true };
-#pragma warning restore CS0618
 
     private ImmutableDictionary<string, string> ValidateMetadata(IReadOnlyDictionary<string, string>? metadata)
     {

@@ -1,4 +1,5 @@
 using Akka.Cluster;
+using ProcessRegistry.Akka.Replication;
 using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka.Backstop;
@@ -11,7 +12,8 @@ namespace ProcessRegistry.Akka.Backstop;
 /// </summary>
 internal static class BucketFingerprint
 {
-    public static long Of(RegistryBucket? bucket)
+    public static long Of<TRecord>(ReplicatedBucket<TRecord>? bucket)
+        where TRecord : class, IReplicatedRecord
     {
         if (bucket is null) return 0;
         var sum = 0L;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using ProcessRegistry.Akka.Registry;
+using ProcessRegistry.Akka.Replication;
 
 namespace ProcessRegistry.Akka.Backstop;
 
@@ -13,11 +13,12 @@ namespace ProcessRegistry.Akka.Backstop;
 /// order every replica serializes in (the replicator's digests compare bytes). A write copies the
 /// array; the registry coalesces a bucket's writes into one update per sync interval.
 /// </remarks>
-internal sealed class OwnerSlice
+internal sealed class OwnerSlice<TRecord>
+    where TRecord : class, IReplicatedRecord
 {
-    public static readonly OwnerSlice Empty = new(0, ImmutableArray<EntryRecord>.Empty);
+    public static readonly OwnerSlice<TRecord> Empty = new(0, ImmutableArray<TRecord>.Empty);
 
-    public OwnerSlice(long version, ImmutableArray<EntryRecord> records)
+    public OwnerSlice(long version, ImmutableArray<TRecord> records)
     {
         Version = version;
         Records = records;
@@ -26,10 +27,10 @@ internal sealed class OwnerSlice
     public long Version { get; }
 
     /// <summary>Sorted by key, ordinal.</summary>
-    public ImmutableArray<EntryRecord> Records { get; }
+    public ImmutableArray<TRecord> Records { get; }
 
     /// <summary>A slice of records in any order (sorted here unless they already are); a key appears once.</summary>
-    public static OwnerSlice Of(long version, EntryRecord[] records)
+    public static OwnerSlice<TRecord> Of(long version, TRecord[] records)
     {
         for (var i = 1; i < records.Length; i++)
         {
@@ -40,10 +41,10 @@ internal sealed class OwnerSlice
             }
         }
         // The array is this slice's from here on: no copy.
-        return new OwnerSlice(version, ImmutableCollectionsMarshal.AsImmutableArray(records));
+        return new OwnerSlice<TRecord>(version, ImmutableCollectionsMarshal.AsImmutableArray(records));
     }
 
-    public EntryRecord? Find(string key)
+    public TRecord? Find(string key)
     {
         var index = IndexOf(Records.AsSpan(), key);
         return index >= 0 ? Records[index] : null;
@@ -52,15 +53,15 @@ internal sealed class OwnerSlice
     /// <summary>Whether this slice wins over <paramref name="other"/> of the same owner.</summary>
     /// <remarks>An owner never writes two slices under one version; the count only keeps merging
     /// deterministic should a replica's clock ever run back across a restart of the replicator.</remarks>
-    public bool Supersedes(OwnerSlice other) =>
+    public bool Supersedes(OwnerSlice<TRecord> other) =>
         Version > other.Version || (Version == other.Version && Records.Length > other.Records.Length);
 
     /// <summary>The next slice of this owner: its wall clock, or one more when the clock lags (never past the limit).</summary>
-    private OwnerSlice Next(EntryRecord[] records, long wallTicks) =>
+    private OwnerSlice<TRecord> Next(TRecord[] records, long wallTicks) =>
         new(Math.Max(wallTicks, Version == long.MaxValue ? Version : Version + 1), ImmutableCollectionsMarshal.AsImmutableArray(records));
 
     /// <summary>The key's index in records sorted by key, or the bitwise complement of where it would go.</summary>
-    private static int IndexOf(ReadOnlySpan<EntryRecord> records, string key)
+    private static int IndexOf(ReadOnlySpan<TRecord> records, string key)
     {
         var (low, high) = (0, records.Length - 1);
         while (low <= high)
@@ -80,12 +81,12 @@ internal sealed class OwnerSlice
     /// </summary>
     public sealed class Editor
     {
-        private readonly OwnerSlice _original;
-        private List<EntryRecord>? _records;
+        private readonly OwnerSlice<TRecord> _original;
+        private List<TRecord>? _records;
 
-        public Editor(OwnerSlice original) => _original = original;
+        public Editor(OwnerSlice<TRecord> original) => _original = original;
 
-        public EntryRecord? Find(string key)
+        public TRecord? Find(string key)
         {
             var records = Current;
             var index = IndexOf(records, key);
@@ -93,7 +94,7 @@ internal sealed class OwnerSlice
         }
 
         /// <summary>Adds <paramref name="record"/>, or replaces the record of its key.</summary>
-        public void Put(EntryRecord record)
+        public void Put(TRecord record)
         {
             var index = IndexOf(Current, record.Key);
             if (index >= 0) Editable[index] = record;
@@ -107,10 +108,10 @@ internal sealed class OwnerSlice
         }
 
         /// <summary>The edited slice; the original instance when nothing changed.</summary>
-        public OwnerSlice ToSlice(long wallTicks) => _records is null ? _original : _original.Next(_records.ToArray(), wallTicks);
+        public OwnerSlice<TRecord> ToSlice(long wallTicks) => _records is null ? _original : _original.Next(_records.ToArray(), wallTicks);
 
-        private ReadOnlySpan<EntryRecord> Current => _records is null ? _original.Records.AsSpan() : CollectionsMarshal.AsSpan(_records);
+        private ReadOnlySpan<TRecord> Current => _records is null ? _original.Records.AsSpan() : CollectionsMarshal.AsSpan(_records);
 
-        private List<EntryRecord> Editable => _records ??= new List<EntryRecord>(_original.Records);
+        private List<TRecord> Editable => _records ??= new List<TRecord>(_original.Records);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using ProcessRegistry.Akka.Replication;
 
 namespace ProcessRegistry.Akka.Registry;
 
@@ -18,7 +19,7 @@ internal sealed record EntryRecord(
     ImmutableDictionary<string, string> Metadata,
     long RegisteredAtTicks,
     long Version,
-    UnregisterReason? RemovedBecause)
+    UnregisterReason? RemovedBecause) : IReplicatedRecord
 {
     /// <summary>
     /// The key's ordinal hash, kept so the view can pass over other keys' records without reading

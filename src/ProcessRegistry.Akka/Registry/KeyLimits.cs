@@ -1,4 +1,5 @@
 using ProcessRegistry.Akka.Support;
+
 namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
@@ -15,7 +16,7 @@ internal static class KeyLimits
         if (key.Length > settings.MaxKeyLength)
             return $"A registry key is at most {settings.MaxKeyLength} characters (akka.cluster.process-registry.max-key-length); this one has {key.Length}.";
         if (!WellFormedText.IsWellFormed(key))
-            return $"A registry key must be well-formed UTF-16; '{MetadataLimits.Printable(key)}' has a lone surrogate, which cannot travel to other nodes unchanged.";
+            return $"A registry key must be well-formed UTF-16; '{WellFormedText.Printable(key)}' has a lone surrogate, which cannot travel to other nodes unchanged.";
         return null;
     }
 }

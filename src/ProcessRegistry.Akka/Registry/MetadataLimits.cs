@@ -21,7 +21,7 @@ internal static class MetadataLimits
             if (value is null)
                 return $"Metadata label '{name}' has a null value.";
             if (!WellFormedText.IsWellFormed(name) || !WellFormedText.IsWellFormed(value))
-                return $"Metadata label '{Printable(name)}' is not well-formed UTF-16 (a lone surrogate), so it cannot travel to other nodes unchanged.";
+                return $"Metadata label '{WellFormedText.Printable(name)}' is not well-formed UTF-16 (a lone surrogate), so it cannot travel to other nodes unchanged.";
             count++;
             bytes += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
         }
@@ -31,7 +31,4 @@ internal static class MetadataLimits
             return $"Metadata takes {bytes} bytes; at most {settings.MaxMetadataBytes} are allowed (max-metadata-bytes).";
         return null;
     }
-
-    /// <summary>A name for an error message, with lone surrogates shown as escapes.</summary>
-    public static string Printable(string text) => string.Concat(text.Select(c => char.IsSurrogate(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 }

@@ -2,22 +2,32 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using ProcessRegistry.Akka.Diagnostics;
-using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka.Replication;
 
 /// <summary>
-/// The registry actor's trust boundary: which nodes it takes replication messages from (current
-/// members), and which records (those of the owner that sends them, well-formed). A refused
+/// The trust boundary of an owner-partitioned table: which nodes it takes replication messages
+/// from (current members), and which records (those of the owner that sends them, with versions
+/// no further ahead than max-clock-lead, and content the data's own rule accepts). A refused
 /// message is dropped whole, counted, and logged once per sender and message kind.
 /// </summary>
 /// <remarks>
 /// A sender's address is what the message says it is: this check keeps out nodes that are not
 /// members and members that send what is not theirs, while a forged sender address is kept out
 /// only by the transport (mutual TLS, see the README's security model).
+/// <paramref name="contentProblem"/> is the data's own rule for a record's content, given the
+/// owner it claims and the newest time it may carry (null when nothing is wrong): the table
+/// itself knows only owners and versions.
 /// </remarks>
-internal sealed class ReplicationGate(UniqueAddress self, ProcessRegistrySettings settings, RegistryClock clock, RegistryMetrics metrics, ILoggingAdapter log)
+internal sealed class ReplicationGate<TRecord>(
+    UniqueAddress self,
+    TimeSpan maxClockLead,
+    RegistryClock clock,
+    Func<TRecord, UniqueAddress, long, string?> contentProblem,
+    RegistryMetrics metrics,
+    ILoggingAdapter log)
+    where TRecord : class, IReplicatedRecord
 {
     private readonly Dictionary<Address, UniqueAddress> _members = new();
     private readonly HashSet<(Address, string)> _logged = new();
@@ -60,14 +70,14 @@ internal sealed class ReplicationGate(UniqueAddress self, ProcessRegistrySetting
     }
 
     /// <summary>Whether every record is <paramref name="owner"/>'s own and well-formed; refuses the message otherwise.</summary>
-    public bool AllOwnedBy(IEnumerable<EntryRecord> records, UniqueAddress owner, IActorRef sender, string message)
+    public bool AllOwnedBy(IEnumerable<TRecord> records, UniqueAddress owner, IActorRef sender, string message)
     {
         var latest = Latest;
         foreach (var record in records)
         {
             if (Problem(record, owner, latest) is { } problem)
             {
-                Refuse(sender.Path.Address, message, $"record [{MetadataLimits.Printable(record.Key)}]: {problem}");
+                Refuse(sender.Path.Address, message, $"record [{WellFormedText.Printable(record.Key)}]: {problem}");
                 return false;
             }
         }
@@ -75,24 +85,19 @@ internal sealed class ReplicationGate(UniqueAddress self, ProcessRegistrySetting
     }
 
     /// <summary>What is wrong with a record that claims to be <paramref name="owner"/>'s, or null.</summary>
-    public string? Problem(EntryRecord record, UniqueAddress owner) => Problem(record, owner, Latest);
+    public string? Problem(TRecord record, UniqueAddress owner) => Problem(record, owner, Latest);
 
-    /// <summary>The newest version or registration time a record may carry now.</summary>
-    private long Latest => clock.WallTicks + settings.MaxClockLead.Ticks;
+    /// <summary>The newest version (or time) a record may carry now.</summary>
+    public long Latest => clock.WallTicks + maxClockLead.Ticks;
 
-    // Records read from one message share their owner's instance and their pids' parents, so the
-    // reference comparisons settle almost every record without comparing addresses field by field.
-    private string? Problem(EntryRecord record, UniqueAddress owner, long latest)
+    // Records read from one message share their owner's instance, so the reference comparison
+    // settles almost every record without comparing addresses field by field.
+    private string? Problem(TRecord record, UniqueAddress owner, long latest)
     {
         if (!ReferenceEquals(record.Owner, owner) && !record.Owner.Equals(owner)) return $"it names {record.Owner} as owner, not {owner}";
-        if (KeyLimits.Violation(record.Key, settings) is { } key) return key;
         if (record.Version <= 0 || record.Version > latest)
             return $"its version {record.Version} is not between 1 and this node's clock plus max-clock-lead ({latest})";
-        if (record.RegisteredAtTicks < 0 || record.RegisteredAtTicks > Math.Min(latest, DateTime.MaxValue.Ticks))
-            return $"its registration time {record.RegisteredAtTicks} is not between 0 and this node's clock plus max-clock-lead";
-        if (!owner.Equals(self) && !ReferenceEquals(record.Pid.Path.Address, owner.Address) && !record.Pid.Path.Address.Equals(owner.Address)) return $"its process {record.Pid.Path} does not live on its owner";
-        if (record.Metadata.Count > 0 && MetadataLimits.Violation(record.Metadata!, settings) is { } metadata) return metadata;
-        return null;
+        return contentProblem(record, owner, latest);
     }
 
     public void Refuse(Address from, string message, string why)

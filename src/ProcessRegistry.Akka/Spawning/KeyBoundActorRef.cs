@@ -11,16 +11,22 @@ namespace ProcessRegistry.Akka.Spawning;
 /// </summary>
 internal sealed class KeyBoundActorRef : MinimalActorRef
 {
-    private readonly ProcessRegistry _registry;
+    private readonly Func<string, IActorRef?> _lookup;
+    private readonly Func<string, Props, Task<IActorRef>> _spawn;
     private readonly ActorSystem _system;
     private readonly string _key;
     private readonly Props? _props;
     private readonly object _gate = new();
     private Task _pending = Task.CompletedTask;
 
-    public KeyBoundActorRef(ProcessRegistry registry, ExtendedActorSystem system, string key, Props? props)
+    /// <remarks>
+    /// <paramref name="lookup"/> reads the key's live process on this node; <paramref name="spawn"/>
+    /// gets or starts it (the registry's two <c>GetPid</c> calls).
+    /// </remarks>
+    public KeyBoundActorRef(Func<string, IActorRef?> lookup, Func<string, Props, Task<IActorRef>> spawn, ExtendedActorSystem system, string key, Props? props)
     {
-        _registry = registry;
+        _lookup = lookup;
+        _spawn = spawn;
         _system = system;
         _key = key;
         _props = props;
@@ -36,7 +42,7 @@ internal sealed class KeyBoundActorRef : MinimalActorRef
     {
         lock (_gate)
         {
-            if (_pending.IsCompleted && _registry.GetPid(_key) is { } pid)
+            if (_pending.IsCompleted && _lookup(_key) is { } pid)
             {
                 pid.Tell(message, sender);
                 return;
@@ -55,7 +61,7 @@ internal sealed class KeyBoundActorRef : MinimalActorRef
     {
         try
         {
-            (await _registry.GetPid(_key, _props!).ConfigureAwait(false)).Tell(message, sender);
+            (await _spawn(_key, _props!).ConfigureAwait(false)).Tell(message, sender);
         }
         catch (Exception ex)
         {

@@ -83,7 +83,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private void Request(SpawnRequest request, IActorRef caller)
     {
         // Registered while the request was on its way here (by another node's spawn, say).
-        if (_view.TryGet(request.Key, out var known) && !ProcessRegistry.IsKnownDead(known.Pid))
+        if (_view.TryGet(request.Key, out var known) && !Processes.IsKnownDead(known.Pid))
         {
             caller.Tell(known.Pid);
             return;

@@ -41,24 +41,25 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     private readonly FlushPacing _answers;
     private int _waitingAnswers;
 
-    public SpawnHost()
+    /// <remarks><paramref name="registry"/>: this node's registry actor, which registers what the host starts.</remarks>
+    public SpawnHost(LocalView view, IActorRef registry, ProcessRegistrySettings settings, RegistryClock clock)
     {
-        var registry = ProcessRegistry.Get(Context.System);
-        _view = registry.View;
-        _registry = registry.RegistryActor;
-        _startTimeout = registry.Settings.AskTimeout;
-        _clock = registry.Clock;
-        _answers = new FlushPacing(registry.Settings.SpawnBatchInterval, SendResults.Instance, _clock);
+        _view = view;
+        _registry = registry;
+        _startTimeout = settings.AskTimeout;
+        _clock = clock;
+        _answers = new FlushPacing(settings.SpawnBatchInterval, SendResults.Instance, _clock);
         _cluster = Cluster.Get(Context.System);
         _self = _cluster.SelfUniqueAddress;
-        _settings = registry.Settings;
+        _settings = settings;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     // A mailbox named in the props spares Akka's ActorOf the reflection over the actor type's
     // mailbox requirements (and the lock of a Lazy) that an unnamed one costs.
-    public static Props Props() => global::Akka.Actor.Props.Create<SpawnHost>().WithMailbox("akka.actor.default-mailbox");
+    public static Props Props(LocalView view, IActorRef registry, ProcessRegistrySettings settings, RegistryClock clock) =>
+        global::Akka.Actor.Props.Create(() => new SpawnHost(view, registry, settings, clock)).WithMailbox("akka.actor.default-mailbox");
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(CheckStarts), CheckStarts.Instance, _startTimeout);
@@ -126,7 +127,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     /// after losing a conflict) is not the key's process any more: the key gets a fresh one.
     /// </summary>
     private EntryRecord? HolderHere(string key) =>
-        _view.TryGet(key, out var record) && record.Owner.Equals(_self) && !ProcessRegistry.IsKnownDead(record.Pid)
+        _view.TryGet(key, out var record) && record.Owner.Equals(_self) && !Processes.IsKnownDead(record.Pid)
             ? record
             : null;
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
+using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka.Spawning;
@@ -15,7 +16,8 @@ namespace ProcessRegistry.Akka.Spawning;
 /// </summary>
 internal static class SpawnRegion
 {
-    public static Task<IActorRef> Start(ExtendedActorSystem system, ProcessRegistrySettings settings)
+    /// <remarks><paramref name="view"/>: This node's view, and <paramref name="registry"/> its registry actor: what the hosts register with.</remarks>
+    public static Task<IActorRef> Start(ExtendedActorSystem system, ProcessRegistrySettings settings, RegistryClock clock, LocalView view, IActorRef registry)
     {
         var sharding = ClusterSharding.Get(system);
         var overrides = ConfigurationFactory.ParseString($$"""
@@ -27,7 +29,7 @@ internal static class SpawnRegion
         var shardingSettings = ClusterShardingSettings.Create(
             overrides.WithFallback(system.Settings.Config.GetConfig("akka.cluster.sharding")),
             system.Settings.Config.GetConfig("akka.cluster.singleton"));
-        return sharding.StartAsync(settings.SpawnTypeName, SpawnHost.Props(), shardingSettings, new BatchRouting(),
+        return sharding.StartAsync(settings.SpawnTypeName, SpawnHost.Props(view, registry, settings, clock), shardingSettings, new BatchRouting(),
             new NoRebalanceAllocation(sharding.DefaultShardAllocationStrategy(shardingSettings)), PoisonPill.Instance);
     }
 

@@ -20,4 +20,7 @@ internal static class WellFormedText
         }
         return true;
     }
+
+    /// <summary>A name for an error message, with lone surrogates shown as escapes.</summary>
+    public static string Printable(string text) => string.Concat(text.Select(c => char.IsSurrogate(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 }

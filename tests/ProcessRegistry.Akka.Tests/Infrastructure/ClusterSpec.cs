@@ -50,7 +50,7 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     protected static Config NodeConfig(string? extraConfig) =>
-        ConfigurationFactory.ParseString(extraConfig ?? "").WithFallback(ConfigurationFactory.ParseString("""
+        ConfigurationFactory.ParseString(extraConfig ?? "").WithFallback(ConfigurationFactory.ParseString($$"""
             akka {
               loglevel = WARNING
               stdout-loglevel = WARNING
@@ -71,16 +71,19 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
               }
               coordinated-shutdown.exit-clr = off
             }
-            # The actor types the specs spawn on demand.
-            akka.cluster.process-registry.spawn.allowed-types = [
-              "ProcessRegistry.Akka.Tests.Infrastructure.CountedProcess, ProcessRegistry.Akka.Tests"
-              "ProcessRegistry.Akka.Tests.SpawnSpecs+Broken, ProcessRegistry.Akka.Tests"
-              "ProcessRegistry.Akka.Tests.SpawnInputSpecs+ProcessWithArgument, ProcessRegistry.Akka.Tests"
-              "ProcessRegistry.Akka.Tests.SerializerSpecs+Quiet, ProcessRegistry.Akka.Tests"
-              "ProcessRegistry.Akka.Tests.SerializerSpecs+WithArguments, ProcessRegistry.Akka.Tests"
-              "ProcessRegistry.Akka.Tests.SpawnInputSpecs+ProcessWithCounter, ProcessRegistry.Akka.Tests"
-            ]
+            # The actor types the specs spawn on demand (a spec that spawns others uses AllowSpawning).
+            akka.cluster.process-registry.spawn.allowed-types = [{{AllowedNames([])}}]
             """));
+
+    /// <summary>
+    /// HOCON that lets the nodes spawn <paramref name="types"/> on demand, besides
+    /// <see cref="CountedProcess"/> (<c>spawn.allowed-types</c>); add it to the spec's extra config.
+    /// </summary>
+    protected static string AllowSpawning(params Type[] types) =>
+        $"akka.cluster.process-registry.spawn.allowed-types = [{AllowedNames(types)}]\n";
+
+    private static string AllowedNames(Type[] types) =>
+        string.Join(", ", types.Prepend(typeof(CountedProcess)).Select(type => $"\"{ProcessRegistrySettings.AllowedTypeName(type)}\""));
 
     /// <summary>Starts <paramref name="count"/> nodes (the TestKit system first) and waits until all see each other Up.</summary>
     protected async Task<ActorSystem[]> StartCluster(int count)

@@ -1,0 +1,176 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using ProcessRegistry.Akka.Spawning;
+
+namespace ProcessRegistry.Akka.Serialization;
+
+/// <summary>
+/// The spawn region's wire format: batches of spawn requests to a shard's host, and its answers.
+/// A host reads only the actor types its settings allow (<c>spawn.allowed-types</c>): any other
+/// type name is refused before it is loaded.
+/// </summary>
+internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySerializerBase(system)
+{
+    public const int SerializerId = 7423;
+
+    private const string SpawnResultsManifest = "P";
+    private const string SpawnBatchManifest = "G";
+
+    // What a spawn result holds.
+    private const byte AskAgainTag = 0, HolderTag = 1, FailedTag = 2;
+
+    private ProcessRegistrySettings? _settings;
+
+    public override int Identifier => SerializerId;
+
+    /// <summary>The registry's settings, read from the system's config (what spawn hosts allow).</summary>
+    private ProcessRegistrySettings Settings => _settings ??= ProcessRegistrySettings.Create(system);
+
+    public override string Manifest(object o) => o switch
+    {
+        SpawnResults => SpawnResultsManifest,
+        SpawnBatch => SpawnBatchManifest,
+        _ => throw CannotSerialize(o),
+    };
+
+    public override byte[] ToBinary(object obj) => Serialize(obj);
+
+    protected override void Write(BinaryWriter writer, object obj)
+    {
+        switch (obj)
+        {
+            case SpawnBatch batch:
+                WriteSpawnBatch(writer, batch);
+                break;
+            case SpawnResults results:
+                WriteSpawnResults(writer, results.Results);
+                break;
+            default:
+                throw CannotSerialize(obj);
+        }
+    }
+
+    protected override object Read(BinaryReader reader, string manifest) => manifest switch
+    {
+        SpawnBatchManifest => ReadSpawnBatch(reader),
+        SpawnResultsManifest => new SpawnResults(ReadSpawnResults(reader)),
+        _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(SpawnSerializer)}."),
+    };
+
+    /// <summary>
+    /// The batch's props shapes first, each once (a batch mostly spawns one kind of actor, and a
+    /// type's assembly-qualified name is most of a request), then each request: its key, its
+    /// shape's index and its arguments as the props check wrote them.
+    /// </summary>
+    private static void WriteSpawnBatch(BinaryWriter writer, SpawnBatch batch)
+    {
+        var shapes = new Dictionary<PropsShape, int>();
+        var indexes = new int[batch.Requests.Count];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            var shape = PropsShape.Of(batch.Requests[i].Props!);
+            if (!shapes.TryGetValue(shape, out indexes[i]))
+                shapes.Add(shape, indexes[i] = shapes.Count);
+        }
+        writer.Write7BitEncodedInt(batch.Shard);
+        writer.Write7BitEncodedInt(shapes.Count);
+        foreach (var shape in shapes.Keys)
+            PropsWire.WriteShape(writer, shape);
+        writer.Write7BitEncodedInt(indexes.Length);
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            var request = batch.Requests[i];
+            writer.Write(request.Key);
+            writer.Write7BitEncodedInt(indexes[i]);
+            writer.Write7BitEncodedInt(request.Arguments.Length);
+            writer.Write(request.Arguments);
+        }
+    }
+
+    /// <summary>
+    /// A batch as the host will act on it: each request's props, or why the host refuses them. A
+    /// shape naming a type the host does not allow is refused by name, and its requests' arguments
+    /// are never read.
+    /// </summary>
+    private SpawnBatch ReadSpawnBatch(BinaryReader reader)
+    {
+        var allowed = Settings.SpawnAllowedTypes;
+        var shard = reader.Read7BitEncodedInt();
+        var shapes = new (PropsShape? Shape, string? Refusal)[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < shapes.Length; i++)
+            shapes[i] = (PropsWire.ReadShape(reader, allowed, system, out var refusal), refusal);
+        var requests = new SpawnRequest[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var key = reader.ReadString();
+            var (shape, refusal) = shapes[reader.Read7BitEncodedInt()];
+            var arguments = reader.ReadBytes(reader.Read7BitEncodedInt());
+            requests[i] = shape is null
+                ? new SpawnRequest(key, null, arguments, refusal)
+                : arguments.AsSpan().SequenceEqual(PropsWire.NoArguments)
+                    ? new SpawnRequest(key, PropsWire.Create(shape.Value, []), PropsWire.NoArguments)
+                    : Rebuild(key, shape.Value, arguments);
+        }
+        return new SpawnBatch(shard, requests);
+    }
+
+    private SpawnRequest Rebuild(string key, PropsShape shape, byte[] arguments)
+    {
+        try
+        {
+            return new SpawnRequest(key, PropsWire.Create(shape, ReadArguments(arguments)), arguments);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new SpawnRequest(key, null, arguments, $"its constructor arguments could not be read: {ex.Message}");
+        }
+    }
+
+    private object?[] ReadArguments(byte[] arguments)
+    {
+        using var reader = new BinaryReader(new MemoryStream(arguments), WireFormat.StrictUtf8);
+        return PropsWire.ReadArguments(reader, system.Serialization);
+    }
+
+    private void WriteSpawnResults(BinaryWriter writer, IReadOnlyList<SpawnResult> results)
+    {
+        var records = results.Where(r => r.Record is not null).Select(r => r.Record!).ToList();
+        var tables = Records.WriteTables(writer, records.Select(record => record.Owner).Distinct(), records);
+        writer.Write7BitEncodedInt(results.Count);
+        foreach (var result in results)
+        {
+            switch (result)
+            {
+                case { Record: { } record }:
+                    writer.Write(HolderTag);
+                    Records.WriteRecordFields(writer, record, tables);
+                    break;
+                case { Failure: { } failure }:
+                    writer.Write(FailedTag);
+                    writer.Write(result.Key);
+                    writer.Write(failure);
+                    break;
+                default:
+                    writer.Write(AskAgainTag);
+                    writer.Write(result.Key);
+                    break;
+            }
+        }
+    }
+
+    private SpawnResult[] ReadSpawnResults(BinaryReader reader)
+    {
+        var tables = Records.ReadTables(reader);
+        var results = new SpawnResult[reader.Read7BitEncodedInt()];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = reader.ReadByte() switch
+            {
+                HolderTag => SpawnResult.Holder(Records.ReadRecordFields(reader, tables)),
+                FailedTag => SpawnResult.Failed(reader.ReadString(), reader.ReadString()),
+                _ => SpawnResult.AskAgain(reader.ReadString()),
+            };
+        }
+        return results;
+    }
+}

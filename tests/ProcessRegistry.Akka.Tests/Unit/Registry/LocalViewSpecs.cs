@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster;
+using ProcessRegistry.Akka.Registry;
+using Xunit;
+
+namespace ProcessRegistry.Akka.Tests.Unit.Registry;
+
+/// <summary>
+/// The view's own table holds exactly what a dictionary would through growth, removals and
+/// reuse of removed slots, and readers on other threads see a key that stays set throughout.
+/// </summary>
+public sealed class LocalViewSpecs
+{
+    private static readonly UniqueAddress Owner = new(new Address("akka.tcp", "spec", "127.0.0.1", 4001), 1);
+
+    [Fact]
+    public void Holds_what_a_dictionary_holds_through_sets_overwrites_and_removals()
+    {
+        var view = new LocalView();
+        var expected = new Dictionary<string, EntryRecord>();
+        var random = new Random(11);
+        for (var step = 0; step < 200_000; step++)
+        {
+            // Few keys early and many later, so the table both grows and reuses removed slots.
+            var key = $"k/{random.Next(step < 100_000 ? 500 : 50_000)}";
+            if (random.Next(3) == 0)
+            {
+                Assert.Equal(expected.Remove(key, out var gone), view.TryRemove(key, out var removed));
+                if (gone is not null) Assert.Same(gone, removed);
+            }
+            else
+            {
+                var record = Record(key, step);
+                expected[key] = record;
+                view.Set(record);
+            }
+        }
+
+        Assert.Equal(expected.Count, view.Count);
+        Assert.Equal(expected.Keys.Order(), view.Entries.Select(e => e.Key).Order());
+        foreach (var (key, record) in expected)
+        {
+            Assert.True(view.TryGet(key, out var held));
+            Assert.Same(record, held);
+        }
+        Assert.False(view.TryGet("k/absent", out _));
+    }
+
+    [Fact]
+    public async Task Readers_always_find_a_key_that_stays_set_while_the_writer_grows_and_churns_the_table()
+    {
+        var view = new LocalView();
+        var stable = Record("stable", 1);
+        view.Set(stable);
+        using var stop = new CancellationTokenSource();
+        var misses = 0;
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!view.TryGet("stable", out var held) || !ReferenceEquals(held, stable))
+                    Interlocked.Increment(ref misses);
+            }
+        })).ToArray();
+
+        for (var i = 0; i < 300_000; i++)
+        {
+            view.Set(Record($"churn/{i}", i));
+            if (i % 3 == 0) view.TryRemove($"churn/{i / 2}", out _);
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+
+        Assert.Equal(0, misses);
+    }
+
+    private static EntryRecord Record(string key, long version) =>
+        new(key, ActorRefs.Nobody, Owner, ImmutableDictionary<string, string>.Empty, 1, version, null);
+}
