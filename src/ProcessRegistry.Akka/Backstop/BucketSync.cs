@@ -136,16 +136,19 @@ internal sealed class BucketSync<TRecord>(
         const string message = nameof(BucketCopy<TRecord>);
         if (gate.Member(sender, message) is null) return;
         if (copy.Bucket < 0 || copy.Bucket >= _lastRead.Length) return;
-        // This node's slice is its own to write, and no slice may run ahead of the clock.
+        // No slice may run ahead of the clock. This node's own slice (and any mark of it as
+        // removed) is its own to write: an honest copy carries the slice as the peer last read it,
+        // so it is left out rather than refused, or no copy would ever cross a partial cut.
         var latest = gate.Latest;
-        if (copy.Data.Slices.Any(pair => pair.Key.Equals(self) || pair.Value.Version > latest))
+        if (copy.Data.Slices.Any(pair => pair.Value.Version > latest))
         {
-            gate.Refuse(sender.Path.Address, message, "it carries this node's own slice, or a slice ahead of the clock");
+            gate.Refuse(sender.Path.Address, message, "it carries a slice ahead of the clock");
             return;
         }
-        replicator.Tell(Dsl.Update(buckets.Keys[copy.Bucket], ReplicatedBucket<TRecord>.Empty, WriteLocal.Instance, data => data.Merge(copy.Data)));
+        var offered = copy.Data.OfferedTo(self);
+        replicator.Tell(Dsl.Update(buckets.Keys[copy.Bucket], ReplicatedBucket<TRecord>.Empty, WriteLocal.Instance, data => data.Merge(offered)));
         if (copy.Answer)
-            sender.Tell(new BucketCopy<TRecord>(copy.Bucket, (_lastRead[copy.Bucket] ?? ReplicatedBucket<TRecord>.Empty).Merge(copy.Data), Answer: false));
+            sender.Tell(new BucketCopy<TRecord>(copy.Bucket, (_lastRead[copy.Bucket] ?? ReplicatedBucket<TRecord>.Empty).Merge(offered), Answer: false));
     }
 
     // ---- membership --------------------------------------------------------------------------

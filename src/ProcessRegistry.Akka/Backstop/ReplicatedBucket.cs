@@ -45,6 +45,13 @@ internal sealed class ReplicatedBucket<TRecord> : IReplicatedData<ReplicatedBuck
         return ReferenceEquals(next, slice) ? this : new ReplicatedBucket<TRecord>(Slices.SetItem(owner, next), Removed);
     }
 
+    /// <summary>
+    /// This bucket as another node may offer it to <paramref name="owner"/>: without that owner's
+    /// slice and without a removal mark of it, both of which only the owner itself decides.
+    /// </summary>
+    public ReplicatedBucket<TRecord> OfferedTo(UniqueAddress owner) =>
+        Slices.ContainsKey(owner) || Removed.Contains(owner) ? new ReplicatedBucket<TRecord>(Slices.Remove(owner), Removed.Remove(owner)) : this;
+
     /// <summary>This bucket without the slices of <paramref name="owners"/>, which stay dropped after any merge.</summary>
     public ReplicatedBucket<TRecord> WithoutOwners(IEnumerable<UniqueAddress> owners)
     {

@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Cluster;
+using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -50,6 +53,38 @@ public sealed class PartitionSpecs(ITestOutputHelper output) : ClusterSpec(outpu
                 Assert.All(keys, k => AssertSamePid(onC.Ref, node.Registry().GetPid(k), c));
             }
         }, Patience);
+    }
+
+    /// <summary>
+    /// Every owner writes into the buckets, so a peer's copy of a bucket carries the receiver's own
+    /// slice as the peer last read it. The receiver leaves its own slice out (only it writes that)
+    /// and merges the rest: a copy refused whole for it would never carry anything across a cut.
+    /// </summary>
+    [Fact]
+    public async Task A_bucket_copy_that_carries_the_receivers_own_slice_still_brings_the_other_owners_records()
+    {
+        var nodes = await StartCluster(3);
+        var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
+        const string key = "copied/from-c";
+        var buckets = a.Registry().Buckets;
+        var ownKey = Enumerable.Range(0, 100_000).Select(i => $"own/{i}").First(k => buckets.IndexOf(k) == buckets.IndexOf(key));
+        await a.Registry().Register(ownKey, SpawnProcess(a));
+        Assert.True(a.Registry().View.TryGet(ownKey, out var own));
+        var ownerA = Cluster.Get(a).SelfUniqueAddress;
+        var ownerC = Cluster.Get(c).SelfUniqueAddress;
+        // A process of C's that nobody registered: the copy is the only way A can hear of it.
+        var processOfC = RemoteRef(b, SpawnProcess(c), c);
+        var version = c.Registry().Clock.WallTicks;
+        var ofC = new EntryRecord(key, processOfC, ownerC, ImmutableDictionary<string, string>.Empty, version, version, null);
+        var asBReadIt = RegistryBucket.Empty
+            .Edit(ownerA, _ => RegistrySlice.Of(own.Version, [own with { Pid = RemoteRef(b, own.Pid, a) }]))
+            .Edit(ownerC, _ => RegistrySlice.Of(version, [ofC]));
+
+        RegistryActorAt(b, a).Tell(new BucketCopy(buckets.IndexOf(key), asBReadIt, Answer: false), await RegistryWorkerOf(b));
+
+        await AwaitAssertAsync(() => AssertSamePid(processOfC, a.Registry().GetPid(key), c), Patience);
+        Assert.Equal(own.Version, a.Registry().Lookup(ownKey)!.Version);
+        Assert.Equal(0, a.Registry().Metrics.RefusedTotal);
     }
 
     /// <summary>
