@@ -1,8 +1,10 @@
 using ProcessRegistry.Akka.Benchmarks;
+using ProcessRegistry.Akka.Spawning;
 
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes] [runs]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- placement [keys before] [keys after] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- roundtrip [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup [BenchmarkDotNet arguments]
@@ -33,6 +35,21 @@ switch (mode)
         {
             foreach (var figure in await SpawnBenchmark.Run(perNode, oursFirst: run % 2 == 0))
                 Console.WriteLine($"| {run} | {figure.Name} | {figure.PerSecond:F0} | {figure.CpuPerKey.TotalMicroseconds:F0} µs | {figure.BytesPerKey / 1024:F1} KB |");
+            CollectPreviousCluster();
+        }
+        return 0;
+    case "placement":
+        var placedBefore = args.Length > 1 ? int.Parse(args[1]) : 30_000;
+        var placedAfter = args.Length > 2 ? int.Parse(args[2]) : 10_000;
+        var placementRuns = args.Length > 3 ? int.Parse(args[3]) : 1;
+        Console.WriteLine($"Placement: {placedBefore} keys spawned by kind on 3 nodes, then a 4th node joins and {placedAfter} new keys are spawned; loopback; {placementRuns} run(s), each on a new cluster.");
+        Console.WriteLine();
+        Console.WriteLine("| run | joiner's share of new keys | shares before (lowest–highest) | keys/s before | keys/s after |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        for (var run = 1; run <= placementRuns; run++)
+        {
+            var placed = await PlacementBenchmark.Run(placedBefore, placedAfter);
+            Console.WriteLine($"| {run} | {placed.JoinerShare:P1} | {placed.LowestShareBefore:P1}–{placed.HighestShareBefore:P1} | {placed.BeforePerSecond:F0} | {placed.AfterPerSecond:F0} |");
             CollectPreviousCluster();
         }
         return 0;

@@ -53,7 +53,7 @@ internal static class SpawnBenchmark
             (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / count);
     }
 
-    private sealed class Idle : ReceiveActor
+    internal sealed class Idle : ReceiveActor
     {
         public Idle() => ReceiveAny(_ => { });
     }

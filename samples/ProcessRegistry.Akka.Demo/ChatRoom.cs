@@ -34,4 +34,7 @@ public sealed class ChatRoom : ReceiveActor
     // Type and arguments, not Props.Create(() => new ChatRoom(name)): an expression is compiled on
     // every call (about a millisecond), and props are made for every room asked for.
     public static Props Props(string name) => global::Akka.Actor.Props.Create<ChatRoom>(name);
+
+    /// <summary>The spawn kind of rooms: every node adds it, and a room starts where placement puts its key.</summary>
+    public const string Kind = "room";
 }

@@ -18,7 +18,7 @@ public sealed class Concierge : ReceiveActor
             var key = ChatRoom.Key(request.Room);
             // A local read when the room is known; only a missing room costs a spawn round trip.
             var room = Context.System.Registry().GetPid(key)
-                ?? Context.System.Registry().RefFor(key, ChatRoom.Props(request.Room));
+                ?? Context.System.Registry().RefFor(key, ChatRoom.Kind);
             room.Forward(new Post(request.Text));
         });
     }

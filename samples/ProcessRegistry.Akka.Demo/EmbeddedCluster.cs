@@ -9,6 +9,7 @@ namespace ProcessRegistry.Akka.Demo;
 /// The no-setup demo: three nodes in this process on 127.0.0.1. Every node asks for rooms by
 /// name (each room spawned once, somewhere, on demand), posts to them by key, then one node
 /// is downed: its rooms leave every view and are spawned again on the survivors when asked for.
+/// Last, a new node joins and takes its share of new rooms, while no running room moves.
 /// </summary>
 internal static class EmbeddedCluster
 {
@@ -17,9 +18,8 @@ internal static class EmbeddedCluster
     public static async Task<int> Run(int rooms)
     {
         AnsiConsole.MarkupLine("[bold]ProcessRegistry.Akka demo[/]: 3 nodes on 127.0.0.1, one process per chat room");
-        var nodes = Enumerable.Range(0, 3)
-            .Select(_ => ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Load("akka.loglevel = ERROR\nakka.coordinated-shutdown.exit-clr = off")))
-            .ToArray();
+        var nodes = Enumerable.Range(0, 3).Select(_ => StartNode()).ToArray();
+        var extra = new List<ActorSystem>();
         var summary = new List<(string What, string Value)>();
         try
         {
@@ -31,13 +31,13 @@ internal static class EmbeddedCluster
             var names = Enumerable.Range(0, rooms).Select(i => $"room/{i}").ToArray();
             var clock = Stopwatch.StartNew();
             await Watch("Spawning rooms on demand from all 3 nodes", nodes, rooms, () =>
-                Task.WhenAll(nodes.Select(node => Task.WhenAll(names.Select(name => node.Registry().GetPid(name, ChatRoom.Props(name)))))));
+                Task.WhenAll(nodes.Select(node => Task.WhenAll(names.Select(name => node.Registry().GetPid(name, ChatRoom.Kind))))));
             summary.Add(("rooms asked for by 3 nodes each", $"{rooms} (spawned once each)"));
-            summary.Add(("spawn on demand", $"{clock.ElapsedMilliseconds} ms, {rooms * 3 / clock.Elapsed.TotalSeconds:F0} GetPid(key, props)/s"));
+            summary.Add(("spawn on demand", $"{clock.ElapsedMilliseconds} ms, {rooms * 3 / clock.Elapsed.TotalSeconds:F0} GetPid(key, kind)/s"));
 
             var poster = nodes[2];
             clock.Restart();
-            var posted = await Task.WhenAll(names.Select(name => poster.Registry().RefFor(name, ChatRoom.Props(name))
+            var posted = await Task.WhenAll(names.Select(name => poster.Registry().RefFor(name, ChatRoom.Kind)
                 .Ask<Posted>(new Post($"hello from {Cluster.Get(poster).SelfAddress}"), Patience)));
             summary.Add(("posts by key from node 3", $"{posted.Length} answered in {clock.ElapsedMilliseconds} ms"));
 
@@ -55,10 +55,23 @@ internal static class EmbeddedCluster
             clock.Restart();
             await Watch("Asking for every room again on the survivors", survivors, rooms, async () =>
             {
-                await Task.WhenAll(names.Select(name => nodes[0].Registry().GetPid(name, ChatRoom.Props(name))));
+                await Task.WhenAll(names.Select(name => nodes[0].Registry().GetPid(name, ChatRoom.Kind)));
                 await WaitUntil(() => survivors.All(n => n.Registry().Count == rooms));
             });
             summary.Add(("rooms spawned again on survivors", $"{hosted} in {clock.ElapsedMilliseconds} ms; all {rooms} rooms in every survivor's view"));
+
+            var joiner = StartNode();
+            extra.Add(joiner);
+            AnsiConsole.MarkupLine($"A new node joins ([green]{Cluster.Get(joiner).SelfAddress}[/]); it takes its share of new rooms, and no running room moves ...");
+            await Cluster.Get(joiner).JoinAsync(seed).WaitAsync(Patience);
+            ActorSystem[] grown = [nodes[0], nodes[2], joiner];
+            await WaitUntil(() => grown.All(n => Cluster.Get(n).State.Members.Count(m => m.Status == MemberStatus.Up) == grown.Length));
+            var newNames = Enumerable.Range(rooms, rooms).Select(i => $"room/{i}").ToArray();
+            await Watch("Asking for as many new rooms again", grown, 2 * rooms, () =>
+                Task.WhenAll(newNames.Select(name => nodes[0].Registry().GetPid(name, ChatRoom.Kind))));
+            var onJoiner = newNames.Count(name => nodes[0].Registry().Lookup(name)!.Node.Equals(Cluster.Get(joiner).SelfAddress));
+            var movedToJoiner = names.Count(name => nodes[0].Registry().Lookup(name)!.Node.Equals(Cluster.Get(joiner).SelfAddress));
+            summary.Add(("new rooms placed on the node that joined", $"{onJoiner} of {rooms} ({100.0 * onJoiner / rooms:F0} %, a third of 3 nodes); rooms moved to it: {movedToJoiner}"));
 
             var table = new Table().Title("[bold]Summary[/]").AddColumn("what").AddColumn("measured");
             foreach (var (what, value) in summary)
@@ -68,8 +81,16 @@ internal static class EmbeddedCluster
         }
         finally
         {
-            await Task.WhenAll(nodes.Select(n => n.Terminate()));
+            await Task.WhenAll(nodes.Concat(extra).Select(n => n.Terminate()));
         }
+    }
+
+    /// <summary>A node of the demo's cluster on 127.0.0.1, with the room kind added.</summary>
+    private static ActorSystem StartNode()
+    {
+        var node = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Load("akka.loglevel = ERROR\nakka.coordinated-shutdown.exit-clr = off"));
+        node.Registry().AddKind(ChatRoom.Kind, ChatRoom.Props);
+        return node;
     }
 
     /// <summary>Runs <paramref name="work"/> while showing each node's registry size live (plain lines when not a terminal).</summary>
@@ -104,10 +125,10 @@ internal static class EmbeddedCluster
 
     private static async Task WaitUntil(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var waited = Stopwatch.StartNew();
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The cluster did not converge in time.");
+            if (waited.Elapsed > Patience) throw new TimeoutException("The cluster did not converge in time.");
             await Task.Delay(5);
         }
     }

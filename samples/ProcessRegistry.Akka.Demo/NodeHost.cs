@@ -27,7 +27,7 @@ internal static class NodeHost
             akka.AddHocon(NodeConfig.Load(), HoconAddMode.Prepend);
             if (NodeTls.Enabled)
                 akka.AddHocon(NodeTls.Hocon, HoconAddMode.Prepend).AddSetup(NodeTls.Setup());
-            akka.WithProcessRegistry()
+            akka.WithProcessRegistry(o => o.AddKind(ChatRoom.Kind, (key, _) => ChatRoom.Props(key)))
                 .WithActors((system, actors) => actors.Register<Concierge>(system.ActorOf(Props.Create<Concierge>(), "concierge")))
                 .AddStartup((system, _) =>
                 {

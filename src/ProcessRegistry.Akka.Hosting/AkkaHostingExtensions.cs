@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.DependencyInjection;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -18,7 +19,18 @@ public static class AkkaHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         if (options is not null)
             builder.AddHocon(ConfigurationFactory.ParseString(options.ToHocon()), HoconAddMode.Prepend);
-        return builder.WithExtensions(typeof(ProcessRegistryProvider));
+        builder.WithExtensions(typeof(ProcessRegistryProvider));
+        if (options is { Kinds.Count: > 0 })
+        {
+            var kinds = options.Kinds.ToList();
+            builder.WithActors((system, _, resolver) =>
+            {
+                var registry = system.Registry();
+                foreach (var kind in kinds)
+                    registry.AddKind(kind.Name, key => kind.Factory(key, resolver), kind.Role);
+            });
+        }
+        return builder;
     }
 
     /// <summary>

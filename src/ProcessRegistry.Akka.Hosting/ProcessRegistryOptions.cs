@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Akka.Actor;
+using Akka.DependencyInjection;
+using Akka.Hosting;
 
 namespace ProcessRegistry.Akka.Hosting;
 
@@ -97,6 +100,24 @@ public sealed class ProcessRegistryOptions
 
     /// <summary>Buckets per gossip message of the registry's replicator (<c>replicator.max-delta-elements</c>).</summary>
     public int? ReplicatorMaxDeltaElements { get; set; }
+
+    /// <summary>
+    /// The spawn kinds <see cref="AkkaHostingExtensions.WithProcessRegistry(AkkaConfigurationBuilder, ProcessRegistryOptions?)"/>
+    /// adds on the node (see <see cref="ProcessRegistry.AddKind"/>).
+    /// </summary>
+    public IList<ProcessRegistryKind> Kinds { get; } = new List<ProcessRegistryKind>();
+
+    /// <summary>
+    /// Adds a spawn kind: <paramref name="factory"/> makes the props of a key's process on the node
+    /// that starts it, with Akka.DependencyInjection's resolver (<c>resolver.Props&lt;TActor&gt;(key)</c>),
+    /// so only the key and the kind's name travel. With <paramref name="role"/>, the kind's processes
+    /// run only on members with that role. Add the same kinds on every node.
+    /// </summary>
+    public ProcessRegistryOptions AddKind(string name, Func<string, IDependencyResolver, Props> factory, string? role = null)
+    {
+        Kinds.Add(new ProcessRegistryKind(name, factory, role));
+        return this;
+    }
 
     /// <summary>Adds <typeparamref name="TActor"/> to <see cref="AllowedSpawnTypes"/>.</summary>
     public ProcessRegistryOptions AllowSpawn<TActor>() where TActor : global::Akka.Actor.ActorBase

@@ -32,6 +32,7 @@ public sealed class ProcessRegistry : IExtension
     private readonly RegistryMetrics _metrics;
     private readonly RegistryEventPublisher _events;
     private readonly Readiness _readiness = new();
+    private readonly SpawnKinds _kinds = new();
     // The path every LocalReply shows; nothing resolves it, replies reach it by reference.
     private readonly ActorPath _replyPath;
 
@@ -55,7 +56,8 @@ public sealed class ProcessRegistry : IExtension
         _events = new RegistryEventPublisher(system.EventStream);
         var registry = Registry.RegistryActor.Props(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
-        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings, Clock, _view, RegistryActor)), Settings.Name + "-spawn");
+        system.SystemActorOf(SpawnAgent.Props(_view, RegistryActor, _kinds, Settings, Clock), Settings.Name + SpawnAgent.NameSuffix);
+        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings, Clock, _view, _kinds)), Settings.Name + "-spawn");
     }
 
     /// <summary>This registry's settings.</summary>
@@ -136,6 +138,33 @@ public sealed class ProcessRegistry : IExtension
         return Spawn(PropsCheck.RequestFor(_system, Settings, key, props), cancellationToken);
     }
 
+    /// <summary>
+    /// Adds a spawn kind on this node: <paramref name="factory"/> makes the props of a key's process
+    /// on the node that starts it, so only the key and the kind's name travel (props made with
+    /// dependency injection work on every node). Add each kind on every node that may call or host
+    /// it, before they do; a node starts only the kinds it added. With <paramref name="role"/>, the
+    /// kind's processes run only on members with that role.
+    /// </summary>
+    /// <exception cref="ArgumentException">A bad name (1 to 64 letters, digits, '.', '_', '-' or '/'),
+    /// a null factory, an empty role, or a kind of that name was added on this node already.</exception>
+    public void AddKind(string kind, Func<string, Props> factory, string? role = null) => _kinds.Add(kind, factory, role);
+
+    /// <summary>
+    /// The process registered under <paramref name="key"/>; when there is none, exactly one is
+    /// started, by the spawn kind named <paramref name="kind"/>, on the member that placement
+    /// picks (new keys spread evenly over the members that may host the kind, a node that joins
+    /// taking its share), registered, and returned. A hit in this node's replica returns at once.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad key, or no kind of that name was added on this node. Thrown before anything is spawned.</exception>
+    /// <exception cref="TimeoutException">The task faults with it when no process answered within <c>spawn.timeout</c>.</exception>
+    public Task<IActorRef> GetPid(string key, string kind, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        _kinds.Get(kind, nameof(kind));
+        if (TryRead(key, out var entry)) return Task.FromResult(entry.Pid);
+        return Spawn(SpawnRequest.OfKind(key, kind), cancellationToken);
+    }
+
     private Task<IActorRef> Spawn(SpawnRequest request, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IActorRef>(cancellationToken);
@@ -161,7 +190,7 @@ public sealed class ProcessRegistry : IExtension
     public IActorRef RefFor(string key)
     {
         ValidateKey(key);
-        return new KeyBoundActorRef(GetPid, (k, p) => GetPid(k, p), _system, key, null);
+        return new KeyBoundActorRef(GetPid, spawn: null, _system, key);
     }
 
     /// <summary>
@@ -174,7 +203,19 @@ public sealed class ProcessRegistry : IExtension
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
         PropsCheck.RequestFor(_system, Settings, key, props);
-        return new KeyBoundActorRef(GetPid, (k, p) => GetPid(k, p), _system, key, props);
+        return new KeyBoundActorRef(GetPid, k => GetPid(k, props), _system, key);
+    }
+
+    /// <summary>
+    /// Like <see cref="RefFor(string)"/>, and a Tell to a key with no process first spawns one by
+    /// the kind named <paramref name="kind"/> (as <see cref="GetPid(string, string, CancellationToken)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad key, or no kind of that name was added on this node.</exception>
+    public IActorRef RefFor(string key, string kind)
+    {
+        ValidateKey(key);
+        _kinds.Get(kind, nameof(kind));
+        return new KeyBoundActorRef(GetPid, k => GetPid(k, kind), _system, key);
     }
 
     /// <summary>Reads the process registered under <paramref name="key"/> from this node's replica.</summary>

@@ -5,9 +5,9 @@ using ProcessRegistry.Akka.Spawning;
 namespace ProcessRegistry.Akka.Serialization;
 
 /// <summary>
-/// The spawn region's wire format: batches of spawn requests to a shard's host, and its answers.
-/// A host reads only the actor types its settings allow (<c>spawn.allowed-types</c>): any other
-/// type name is refused before it is loaded.
+/// Spawning's wire format: batches of spawn requests to a shard's host, the starts a host places
+/// on a node's agent, and the answers. A node reads only the actor types its settings allow
+/// (<c>spawn.allowed-types</c>): any other type name is refused before it is loaded.
 /// </summary>
 internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySerializerBase(system)
 {
@@ -15,6 +15,10 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
 
     private const string SpawnResultsManifest = "P";
     private const string SpawnBatchManifest = "G";
+    private const string StartBatchManifest = "S";
+
+    // How a request names what to start.
+    private const byte PropsTag = 0, KindTag = 1;
 
     // What a spawn result holds.
     private const byte AskAgainTag = 0, HolderTag = 1, FailedTag = 2;
@@ -30,6 +34,7 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
     {
         SpawnResults => SpawnResultsManifest,
         SpawnBatch => SpawnBatchManifest,
+        StartBatch => StartBatchManifest,
         _ => throw CannotSerialize(o),
     };
 
@@ -40,7 +45,11 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
         switch (obj)
         {
             case SpawnBatch batch:
-                WriteSpawnBatch(writer, batch);
+                writer.Write7BitEncodedInt(batch.Shard);
+                WriteRequests(writer, batch.Requests);
+                break;
+            case StartBatch batch:
+                WriteStartBatch(writer, batch);
                 break;
             case SpawnResults results:
                 WriteSpawnResults(writer, results.Results);
@@ -52,35 +61,43 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
 
     protected override object Read(BinaryReader reader, string manifest) => manifest switch
     {
-        SpawnBatchManifest => ReadSpawnBatch(reader),
+        SpawnBatchManifest => new SpawnBatch(reader.Read7BitEncodedInt(), ReadRequests(reader)),
+        StartBatchManifest => ReadStartBatch(reader),
         SpawnResultsManifest => new SpawnResults(ReadSpawnResults(reader)),
         _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(SpawnSerializer)}."),
     };
 
     /// <summary>
-    /// The batch's props shapes first, each once (a batch mostly spawns one kind of actor, and a
-    /// type's assembly-qualified name is most of a request), then each request: its key, its
-    /// shape's index and its arguments as the props check wrote them.
+    /// The requests' props shapes first, each once (a batch mostly spawns one kind of actor, and a
+    /// type's assembly-qualified name is most of a request), then each request: its key, and either
+    /// its shape's index and its arguments as the props check wrote them, or its kind's name.
     /// </summary>
-    private static void WriteSpawnBatch(BinaryWriter writer, SpawnBatch batch)
+    private static void WriteRequests(BinaryWriter writer, IReadOnlyList<SpawnRequest> requests)
     {
         var shapes = new Dictionary<PropsShape, int>();
-        var indexes = new int[batch.Requests.Count];
+        var indexes = new int[requests.Count];
         for (var i = 0; i < indexes.Length; i++)
         {
-            var shape = PropsShape.Of(batch.Requests[i].Props!);
+            if (requests[i].Kind is not null) continue;
+            var shape = PropsShape.Of(requests[i].Props!);
             if (!shapes.TryGetValue(shape, out indexes[i]))
                 shapes.Add(shape, indexes[i] = shapes.Count);
         }
-        writer.Write7BitEncodedInt(batch.Shard);
         writer.Write7BitEncodedInt(shapes.Count);
         foreach (var shape in shapes.Keys)
             PropsWire.WriteShape(writer, shape);
         writer.Write7BitEncodedInt(indexes.Length);
         for (var i = 0; i < indexes.Length; i++)
         {
-            var request = batch.Requests[i];
+            var request = requests[i];
             writer.Write(request.Key);
+            if (request.Kind is { } kind)
+            {
+                writer.Write(KindTag);
+                writer.Write(kind);
+                continue;
+            }
+            writer.Write(PropsTag);
             writer.Write7BitEncodedInt(indexes[i]);
             writer.Write7BitEncodedInt(request.Arguments.Length);
             writer.Write(request.Arguments);
@@ -88,14 +105,13 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
     }
 
     /// <summary>
-    /// A batch as the host will act on it: each request's props, or why the host refuses them. A
-    /// shape naming a type the host does not allow is refused by name, and its requests' arguments
-    /// are never read.
+    /// Requests as a node will act on them: each request's props, or why the node refuses them. A
+    /// shape naming a type the node does not allow is refused by name, and its requests' arguments
+    /// are never read; a kind is carried by name, and resolved where the process starts.
     /// </summary>
-    private SpawnBatch ReadSpawnBatch(BinaryReader reader)
+    private SpawnRequest[] ReadRequests(BinaryReader reader)
     {
         var allowed = Settings.SpawnAllowedTypes;
-        var shard = reader.Read7BitEncodedInt();
         var shapes = new (PropsShape? Shape, string? Refusal)[reader.Read7BitEncodedInt()];
         for (var i = 0; i < shapes.Length; i++)
             shapes[i] = (PropsWire.ReadShape(reader, allowed, system, out var refusal), refusal);
@@ -103,6 +119,14 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
         for (var i = 0; i < requests.Length; i++)
         {
             var key = reader.ReadString();
+            if (reader.ReadByte() == KindTag)
+            {
+                var kind = reader.ReadString();
+                requests[i] = SpawnKinds.NameProblem(kind) is { } problem
+                    ? new SpawnRequest(key, null, PropsWire.NoArguments, problem)
+                    : SpawnRequest.OfKind(key, kind);
+                continue;
+            }
             var (shape, refusal) = shapes[reader.Read7BitEncodedInt()];
             var arguments = reader.ReadBytes(reader.Read7BitEncodedInt());
             requests[i] = shape is null
@@ -111,7 +135,23 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
                     ? new SpawnRequest(key, PropsWire.Create(shape.Value, []), PropsWire.NoArguments)
                     : Rebuild(key, shape.Value, arguments);
         }
-        return new SpawnBatch(shard, requests);
+        return requests;
+    }
+
+    private void WriteStartBatch(BinaryWriter writer, StartBatch batch)
+    {
+        WriteRequests(writer, batch.Starts.Select(start => start.Request).ToList());
+        foreach (var (_, client) in batch.Starts)
+            RecordFormat.WriteRef(writer, client);
+    }
+
+    private StartBatch ReadStartBatch(BinaryReader reader)
+    {
+        var requests = ReadRequests(reader);
+        var starts = new (SpawnRequest, IActorRef)[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+            starts[i] = (requests[i], Records.ReadRef(reader));
+        return new StartBatch(starts);
     }
 
     private SpawnRequest Rebuild(string key, PropsShape shape, byte[] arguments)

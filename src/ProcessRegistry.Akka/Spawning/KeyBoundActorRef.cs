@@ -12,24 +12,22 @@ namespace ProcessRegistry.Akka.Spawning;
 internal sealed class KeyBoundActorRef : MinimalActorRef
 {
     private readonly Func<string, IActorRef?> _lookup;
-    private readonly Func<string, Props, Task<IActorRef>> _spawn;
+    private readonly Func<string, Task<IActorRef>>? _spawn;
     private readonly ActorSystem _system;
     private readonly string _key;
-    private readonly Props? _props;
     private readonly object _gate = new();
     private Task _pending = Task.CompletedTask;
 
     /// <remarks>
-    /// <paramref name="lookup"/> reads the key's live process on this node; <paramref name="spawn"/>
-    /// gets or starts it (the registry's two <c>GetPid</c> calls).
+    /// <paramref name="lookup"/> reads the key's live process on this node; <paramref name="spawn"/>,
+    /// when there is one, gets or starts it (the registry's <c>GetPid</c> by props or by kind).
     /// </remarks>
-    public KeyBoundActorRef(Func<string, IActorRef?> lookup, Func<string, Props, Task<IActorRef>> spawn, ExtendedActorSystem system, string key, Props? props)
+    public KeyBoundActorRef(Func<string, IActorRef?> lookup, Func<string, Task<IActorRef>>? spawn, ExtendedActorSystem system, string key)
     {
         _lookup = lookup;
         _spawn = spawn;
         _system = system;
         _key = key;
-        _props = props;
         Provider = system.Provider;
         Path = system.Provider.TempPath();
     }
@@ -47,7 +45,7 @@ internal sealed class KeyBoundActorRef : MinimalActorRef
                 pid.Tell(message, sender);
                 return;
             }
-            if (_props is null)
+            if (_spawn is null)
             {
                 _system.Log.Warning("No process is registered under key [{0}]; {1} goes to dead letters.", _key, message.GetType().Name);
                 ToDeadLetters(message, sender);
@@ -61,7 +59,7 @@ internal sealed class KeyBoundActorRef : MinimalActorRef
     {
         try
         {
-            (await _spawn(_key, _props!).ConfigureAwait(false)).Tell(message, sender);
+            (await _spawn!(_key).ConfigureAwait(false)).Tell(message, sender);
         }
         catch (Exception ex)
         {

@@ -9,18 +9,22 @@ using ProcessRegistry.Akka.Support;
 namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
-/// The sharding entity of one spawn shard, and so the only node that may start a process for
-/// the shard's keys: it starts each key's process as its child, registers it once it has
-/// started, and answers every request for the key with the holder's record. A process decides
-/// its own lifetime; the host forgets it when it stops, and the owner's watch removes its entry.
+/// Where spawned processes live on a node, one agent per node: a shard's <see cref="SpawnHost"/>
+/// places a key here, and the agent starts the key's process as its child (from the request's
+/// props, or by its kind's factory, run here), registers it once its constructor ran, and answers
+/// every client that waits for the key with the holder's record, itself: a record comes from the
+/// node that owns it. A process decides its own lifetime; the agent forgets it when it stops, and
+/// the owner's watch removes its entry.
 /// </summary>
 /// <remarks>
-/// One host per shard rather than per key: a spawn then costs one actor (the user's process)
-/// instead of two, sharding routes one batch per shard and node instead of one message per key,
-/// and the answers go back the same way. Hosts live as long as their shard stays on the node.
+/// The host decides (one per shard, so one decision per key); the agent starts. A process then
+/// costs one actor (the user's process), wherever the key is placed.
 /// </remarks>
-internal sealed class SpawnHost : UntypedActor, IWithTimers
+internal sealed class SpawnAgent : UntypedActor, IWithTimers
 {
+    /// <summary>The agent of every node is at <c>/system/{name}{NameSuffix}</c>.</summary>
+    public const string NameSuffix = "-spawn-agent";
+
     private static readonly Identify StartedProbe = new(null);
 
     private readonly LocalView _view;
@@ -37,18 +41,18 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _keyOf = new();
     // Why a child failed to start, kept from its supervision until its Terminated arrives.
     private readonly Dictionary<IActorRef, Exception> _startFailures = new();
-    private readonly Dictionary<IActorRef, List<SpawnResult>> _outgoing = new();
-    private readonly FlushPacing _answers;
-    private int _waitingAnswers;
+    private readonly SpawnKinds _kinds;
+    private readonly SpawnAnswers _answers;
 
-    /// <remarks><paramref name="registry"/>: this node's registry actor, which registers what the host starts.</remarks>
-    public SpawnHost(LocalView view, IActorRef registry, ProcessRegistrySettings settings, RegistryClock clock)
+    /// <remarks><paramref name="registry"/>: this node's registry actor, which registers what the agent starts.</remarks>
+    public SpawnAgent(LocalView view, IActorRef registry, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock)
     {
         _view = view;
         _registry = registry;
+        _kinds = kinds;
         _startTimeout = settings.AskTimeout;
         _clock = clock;
-        _answers = new FlushPacing(settings.SpawnBatchInterval, SendResults.Instance, _clock);
+        _answers = new SpawnAnswers(Self, this, settings.SpawnBatchInterval, SendResults.Instance, clock);
         _cluster = Cluster.Get(Context.System);
         _self = _cluster.SelfUniqueAddress;
         _settings = settings;
@@ -58,8 +62,8 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
 
     // A mailbox named in the props spares Akka's ActorOf the reflection over the actor type's
     // mailbox requirements (and the lock of a Lazy) that an unnamed one costs.
-    public static Props Props(LocalView view, IActorRef registry, ProcessRegistrySettings settings, RegistryClock clock) =>
-        global::Akka.Actor.Props.Create(() => new SpawnHost(view, registry, settings, clock)).WithMailbox("akka.actor.default-mailbox");
+    public static Props Props(LocalView view, IActorRef registry, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock) =>
+        global::Akka.Actor.Props.Create(() => new SpawnAgent(view, registry, kinds, settings, clock)).WithMailbox("akka.actor.default-mailbox");
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(CheckStarts), CheckStarts.Instance, _startTimeout);
@@ -70,14 +74,10 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case SpawnBatch batch:
-                if (!Membership.LocalOrMember(_cluster, Sender))
-                {
-                    _log.Warning("Refused a spawn batch from {0}, which is not a member of the cluster.", Sender.Path.Address);
-                    break;
-                }
-                foreach (var request in batch.Requests)
-                    Handle(request, Sender);
+            case StartBatch batch:
+                if (!Membership.Admits(_cluster, Sender, _log, "a start batch")) break;
+                foreach (var (request, client) in batch.Starts)
+                    Handle(request, client);
                 break;
             case ActorIdentity { Subject: { } process }:
                 Register(process);
@@ -92,7 +92,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
                 // Terminated settles the key.
                 break;
             case SendResults:
-                Send();
+                _answers.Send();
                 break;
             case CheckStarts:
                 GiveUpSlowStarts();
@@ -108,23 +108,23 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
         var key = request.Key;
         if (KeyLimits.Violation(key, _settings) is { } violation)
         {
-            Answer(client, SpawnResult.Failed(key, $"The host refused a spawn request. {violation}"));
+            _answers.Answer(client, SpawnResult.Failed(key, $"{_self.Address} refused a spawn request. {violation}"));
             return;
         }
         if (_starting.TryGetValue(key, out var starting))
             starting.Clients.Add(client);
         else if (HolderHere(key) is { } holder)
-            Answer(client, SpawnResult.Holder(holder));
+            _answers.Answer(client, SpawnResult.Holder(holder));
         else
             Start(request, client);
     }
 
     /// <summary>
-    /// The key's live entry when this node owns it: a process this host started, or one of this
+    /// The key's live entry when this node owns it: a process this agent started, or one of this
     /// node's processes registered directly. An entry another node owns may be a leftover of a
-    /// node that crashed, which sharding's single activation overrides (the registration is
-    /// forced). A process of this host that no longer holds its key (unregistered, or left running
-    /// after losing a conflict) is not the key's process any more: the key gets a fresh one.
+    /// node that crashed, which the host's single decision overrides (the registration is
+    /// forced). A process that no longer holds its key (unregistered, or left running after losing
+    /// a conflict) is not the key's process any more: the key gets a fresh one.
     /// </summary>
     private EntryRecord? HolderHere(string key) =>
         _view.TryGet(key, out var record) && record.Owner.Equals(_self) && !Processes.IsKnownDead(record.Pid)
@@ -133,26 +133,38 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
 
     private void Start(SpawnRequest request, IActorRef client)
     {
-        if (request.Props is null)
-        {
-            Answer(client, SpawnResult.Failed(request.Key, $"The host refused to start a process for key '{request.Key}': {request.Refusal}."));
-            return;
-        }
+        var key = request.Key;
         IActorRef process;
         try
         {
-            process = Context.ActorOf(request.Props);
+            var props = request.Kind is { } kind ? PropsOfKind(key, kind) : request.Props;
+            if (props is null)
+            {
+                _answers.Answer(client, SpawnResult.Failed(key, $"{_self.Address} refused to start a process for key '{key}': {request.Refusal}."));
+                return;
+            }
+            process = Context.ActorOf(props);
         }
         catch (Exception ex)
         {
-            Answer(client, SpawnResult.Failed(request.Key, $"The process for key '{request.Key}' could not be created: {ex.Message}"));
+            _answers.Answer(client, SpawnResult.Failed(key, $"The process for key '{key}' could not be created on {_self.Address}: {ex.Message}"));
             return;
         }
-        _keyOf[process] = request.Key;
-        _starting[request.Key] = new Starting(process, _clock.Now, [client]);
+        _keyOf[process] = key;
+        _starting[key] = new Starting(process, _clock.Now, [client]);
         // A process answers only once its constructor ran: one that throws is never registered,
         // and its caller gets the exception rather than a pid that is already dead.
         process.Tell(StartedProbe);
+    }
+
+    /// <summary>The props the kind's factory makes for the key on this node; throws, saying why, when this node cannot host the kind.</summary>
+    private Props? PropsOfKind(string key, string kind)
+    {
+        if (!_kinds.TryGet(kind, out var known))
+            throw new InvalidOperationException($"this node hosts no spawn kind '{kind}' (add it on every node that may host it)");
+        if (known.Role is { } role && !_cluster.SelfMember.HasRole(role))
+            throw new InvalidOperationException($"spawn kind '{kind}' runs only on nodes with role '{role}', which this node does not have");
+        return known.Factory(key) ?? throw new InvalidOperationException($"the factory of spawn kind '{kind}' made no props");
     }
 
     private void Register(IActorRef process)
@@ -166,7 +178,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
         if (!_starting.TryGetValue(record.Key, out var starting) || !starting.Process.Equals(record.Pid)) return;
         _starting.Remove(record.Key);
         foreach (var client in starting.Clients)
-            Answer(client, SpawnResult.Holder(record));
+            _answers.Answer(client, SpawnResult.Holder(record));
     }
 
     private void Stopped(IActorRef process)
@@ -179,7 +191,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
             ? SpawnResult.AskAgain(key)
             : SpawnResult.Failed(key, $"The process for key '{key}' failed to start: {failure.Message}");
         foreach (var client in starting.Clients)
-            Answer(client, result);
+            _answers.Answer(client, result);
     }
 
     /// <summary>A process that neither started nor stopped, or a registry actor that did not answer (it answers unless it is restarting): the clients ask again.</summary>
@@ -192,52 +204,31 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
             _starting.Remove(key);
             Context.Stop(starting.Process);
             foreach (var client in starting.Clients)
-                Answer(client, SpawnResult.AskAgain(key));
+                _answers.Answer(client, SpawnResult.AskAgain(key));
         }
-    }
-
-    /// <summary>Answers go out a batch per client, paced by spawn.batch-interval.</summary>
-    private void Answer(IActorRef client, SpawnResult result)
-    {
-        if (!_outgoing.TryGetValue(client, out var results))
-            _outgoing[client] = results = new List<SpawnResult>();
-        results.Add(result);
-        _answers.Request(Self, Timers, ++_waitingAnswers);
-    }
-
-    private void Send()
-    {
-        _answers.Flushed();
-        _waitingAnswers = 0;
-        foreach (var (client, results) in _outgoing)
-        {
-            foreach (var chunk in MessageChunks.Of(results, result => result.Record?.EstimatedWireSize ?? 3 * result.Key.Length + 2 * (result.Failure?.Length ?? 0) + 8))
-                client.Tell(new SpawnResults(chunk));
-        }
-        _outgoing.Clear();
     }
 
     /// <summary>
-    /// How the host supervises its processes: one whose constructor throws is stopped, and its
-    /// exception kept for its callers; others as Akka's default does. And it tells the host of
+    /// How the agent supervises its processes: one whose constructor throws is stopped, and its
+    /// exception kept for its callers; others as Akka's default does. And it tells the agent of
     /// every process that stopped, as a watch would, without a watch's bookkeeping in both actors
     /// (a parent hears of its children's ends anyway).
     /// </summary>
-    private sealed class ChildSupervision(SpawnHost host) : OneForOneStrategy(cause => Decide(host, cause))
+    private sealed class ChildSupervision(SpawnAgent agent) : OneForOneStrategy(cause => Decide(agent, cause))
     {
-        private static Directive Decide(SpawnHost host, Exception cause)
+        private static Directive Decide(SpawnAgent agent, Exception cause)
         {
             if (cause is not ActorInitializationException { Actor: { } child }) return DefaultDecider.Decide(cause);
             // The constructor's own exception, not the reflection or Akka wrappers around it.
             var thrown = cause;
             while (thrown.InnerException is { } inner)
                 thrown = inner;
-            host._startFailures[child] = thrown;
+            agent._startFailures[child] = thrown;
             return Directive.Stop;
         }
 
         public override void HandleChildTerminated(IActorContext actorContext, IActorRef child, IEnumerable<IInternalActorRef> children) =>
-            host.Stopped(child);
+            agent.Stopped(child);
     }
 
     /// <summary>A process starting, then being registered; the clients wait for the answer.</summary>

@@ -24,6 +24,9 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private readonly Task<IActorRef> _regionStarted;
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<int, List<SpawnRequest>> _unsent = new();
+    // How long a spawn on a node that is not an Up member waits (it may be about to join) before it fails.
+    private static readonly TimeSpan NotMemberGrace = TimeSpan.FromSeconds(1);
+
     private readonly FlushPacing _batches;
     private IActorRef? _region;
     private int _waitingRequests;
@@ -93,7 +96,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
             pending.Callers.Add(caller);
             return;
         }
-        _pending[request.Key] = new Pending(request, [caller], _clock.Now + _settings.SpawnTimeout);
+        _pending[request.Key] = new Pending(request, [caller], _clock.Now, _clock.Now + _settings.SpawnTimeout);
         Queue(request);
     }
 
@@ -130,23 +133,20 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Answers the callers of the keys a host answered for. Only a member's answers count, and only
-    /// records of processes on the host that sent them; anything else is left to the retries.
+    /// Answers the callers of the keys a node answered for (the agent that holds the process, or
+    /// the host that refused the request). Only a member's answers count, and only records of
+    /// processes on the node that sent them; anything else is left to the retries.
     /// </summary>
-    private void Settle(IReadOnlyList<SpawnResult> results, IActorRef host)
+    private void Settle(IReadOnlyList<SpawnResult> results, IActorRef answering)
     {
-        if (!Membership.LocalOrMember(_cluster, host))
-        {
-            Context.GetLogger().Warning("Refused spawn results from {0}, which is not a member of the cluster.", host.Path.Address);
-            return;
-        }
-        var hostAddress = host.Path.Address.HasLocalScope ? _cluster.SelfAddress : host.Path.Address;
+        if (!Membership.Admits(_cluster, answering, Context.GetLogger(), "spawn results")) return;
+        var node = answering.Path.Address.HasLocalScope ? _cluster.SelfAddress : answering.Path.Address;
         var records = new List<EntryRecord>(results.Count);
         var answers = new List<(IActorRef, object)>(results.Count);
         foreach (var result in results)
         {
             if (!_pending.TryGetValue(result.Key, out var pending)) continue; // answered already, or given up
-            if (result.Record is { } held && (!held.Owner.Address.Equals(hostAddress) || !held.Key.Equals(result.Key, StringComparison.Ordinal))) continue;
+            if (result.Record is { } held && (!held.Owner.Address.Equals(node) || !held.Key.Equals(result.Key, StringComparison.Ordinal))) continue;
             if (result.Record is null && result.Failure is null)
             {
                 pending.SentAt = TimeSpan.MinValue; // the next check sends it again
@@ -178,10 +178,19 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         base.PreRestart(reason, message);
     }
 
-    /// <summary>Sends again what got no answer within an attempt (it may have gone to a region that died); fails what waited past spawn.timeout.</summary>
+    /// <summary>
+    /// Sends again what got no answer within an attempt (it may have gone to a region that died);
+    /// fails what waited past spawn.timeout, and, on a node that is not an Up member, what waited
+    /// longer than <see cref="NotMemberGrace"/>: no host would ever answer it.
+    /// </summary>
     private void RetryOrExpire()
     {
         var now = _clock.Now;
+        if (!Membership.IsUp(_cluster.SelfMember))
+        {
+            FailWaitingOnNonMember(now);
+            return;
+        }
         var retryBefore = now - _settings.SpawnAttemptTimeout;
         List<string>? expired = null;
         foreach (var (key, pending) in _pending)
@@ -203,6 +212,18 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         }
     }
 
+    private void FailWaitingOnNonMember(TimeSpan now)
+    {
+        var status = _cluster.SelfMember.Status;
+        foreach (var key in _pending.Where(pair => now - pair.Value.Since > NotMemberGrace).Select(pair => pair.Key).ToList())
+        {
+            _pending.Remove(key, out var pending);
+            Fail(pending!, new InvalidOperationException(
+                $"The process for key '{key}' cannot be spawned from {_cluster.SelfAddress}: this node is not an Up member of the cluster " +
+                $"(its status is {status}). Spawn once it has joined (ProcessRegistry.IsReady says when)."));
+        }
+    }
+
     private static void Fail(Pending pending, Exception cause)
     {
         var failure = new Status.Failure(cause);
@@ -211,10 +232,11 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     }
 
     /// <summary>A key's request and its callers; <see cref="SentAt"/> is MaxValue while queued.</summary>
-    private sealed class Pending(SpawnRequest request, List<IActorRef> callers, TimeSpan deadline)
+    private sealed class Pending(SpawnRequest request, List<IActorRef> callers, TimeSpan since, TimeSpan deadline)
     {
         public SpawnRequest Request { get; } = request;
         public List<IActorRef> Callers { get; } = callers;
+        public TimeSpan Since { get; } = since;
         public TimeSpan Deadline { get; } = deadline;
         public TimeSpan SentAt { get; set; } = TimeSpan.MaxValue;
     }

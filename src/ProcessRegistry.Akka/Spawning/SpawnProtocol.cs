@@ -5,15 +5,20 @@ namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
 /// A caller's request to this node's <see cref="SpawnClient"/>: the process of <paramref name="Key"/>,
-/// started from <paramref name="Props"/> if there is none. <paramref name="Arguments"/> are the
-/// props' constructor arguments in their wire form (<see cref="PropsWire"/>), made by the check on
-/// the calling node.
+/// started if there is none, from <paramref name="Props"/> or by the spawn kind named
+/// <paramref name="Kind"/> (whose factory runs on the node that starts it: only the name travels).
+/// <paramref name="Arguments"/> are the props' constructor arguments in their wire form
+/// (<see cref="PropsWire"/>), made by the check on the calling node.
 /// </summary>
 /// <remarks>
-/// A request read from the wire that the host refuses (a type it does not allow, arguments it
+/// A request read from the wire that a node refuses (a type it does not allow, arguments it
 /// cannot read) has no props and says why in <paramref name="Refusal"/>.
 /// </remarks>
-internal sealed record SpawnRequest(string Key, Props? Props, byte[] Arguments, string? Refusal = null);
+internal sealed record SpawnRequest(string Key, Props? Props, byte[] Arguments, string? Refusal = null, string? Kind = null)
+{
+    /// <summary>A request by kind: the key and the kind's name are all it carries.</summary>
+    public static SpawnRequest OfKind(string key, string kind) => new(key, null, PropsWire.NoArguments, Kind: kind);
+}
 
 /// <summary>
 /// Every request one node has for the keys of <paramref name="Shard"/>, sent through the spawn
@@ -21,7 +26,13 @@ internal sealed record SpawnRequest(string Key, Props? Props, byte[] Arguments, 
 /// </summary>
 internal sealed record SpawnBatch(int Shard, IReadOnlyList<SpawnRequest> Requests);
 
-/// <summary>A host's answers to one node's <see cref="SpawnClient"/>, as many as it had ready.</summary>
+/// <summary>
+/// Requests a shard's <see cref="SpawnHost"/> places on one node, to that node's
+/// <see cref="SpawnAgent"/>: each with the client that waits for it, which the agent answers itself.
+/// </summary>
+internal sealed record StartBatch(IReadOnlyList<(SpawnRequest Request, IActorRef Client)> Starts);
+
+/// <summary>A node's answers to one node's <see cref="SpawnClient"/>, as many as it had ready.</summary>
 internal sealed record SpawnResults(IReadOnlyList<SpawnResult> Results);
 
 /// <summary>

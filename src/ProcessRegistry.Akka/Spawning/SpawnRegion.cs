@@ -8,16 +8,16 @@ namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
 /// Starts the registry's sharding region on this node. Its settings come from the user's
-/// akka.cluster.sharding with four exceptions the spawn contract needs: no idle passivation
-/// (messages go straight to the processes, so a host never looks busy), no remembered
-/// entities (a process that stopped must not come back by itself), DData coordinator state, and
-/// no rebalancing (<see cref="NoRebalanceAllocation"/>). Each shard has one entity, its
-/// <see cref="SpawnHost"/>, named by the shard's number.
+/// akka.cluster.sharding with four exceptions: no idle passivation and no rebalancing
+/// (<see cref="NoRebalanceAllocation"/>: a host that moves forgets the keys it is placing), no
+/// remembered entities (a process that stopped must not come back by itself), and DData
+/// coordinator state. Each shard has one entity, its <see cref="SpawnHost"/>, named by the
+/// shard's number; the processes themselves live under each node's <see cref="SpawnAgent"/>.
 /// </summary>
 internal static class SpawnRegion
 {
-    /// <remarks><paramref name="view"/>: This node's view, and <paramref name="registry"/> its registry actor: what the hosts register with.</remarks>
-    public static Task<IActorRef> Start(ExtendedActorSystem system, ProcessRegistrySettings settings, RegistryClock clock, LocalView view, IActorRef registry)
+    /// <remarks><paramref name="view"/> and <paramref name="kinds"/>: what the hosts place keys by.</remarks>
+    public static Task<IActorRef> Start(ExtendedActorSystem system, ProcessRegistrySettings settings, RegistryClock clock, LocalView view, SpawnKinds kinds)
     {
         var sharding = ClusterSharding.Get(system);
         var overrides = ConfigurationFactory.ParseString($$"""
@@ -29,7 +29,7 @@ internal static class SpawnRegion
         var shardingSettings = ClusterShardingSettings.Create(
             overrides.WithFallback(system.Settings.Config.GetConfig("akka.cluster.sharding")),
             system.Settings.Config.GetConfig("akka.cluster.singleton"));
-        return sharding.StartAsync(settings.SpawnTypeName, SpawnHost.Props(view, registry, settings, clock), shardingSettings, new BatchRouting(),
+        return sharding.StartAsync(settings.SpawnTypeName, SpawnHost.Props(view, kinds, settings, clock), shardingSettings, new BatchRouting(),
             new NoRebalanceAllocation(sharding.DefaultShardAllocationStrategy(shardingSettings)), PoisonPill.Instance);
     }
 

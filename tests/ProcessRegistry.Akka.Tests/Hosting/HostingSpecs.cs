@@ -55,6 +55,37 @@ public sealed class HostingSpecs
     }
 
     [Fact]
+    public async Task A_kind_added_through_the_options_spawns_with_props_from_dependency_injection()
+    {
+        using var host = BuildHost(
+            akka => akka
+                .WithProcessRegistry(o => o.AddKind("greeter", (key, resolver) => resolver.Props<Greeter>(key)))
+                .AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress)),
+            services => services.AddSingleton(new Greeting("hello")));
+        await host.StartAsync();
+        try
+        {
+            var system = host.Services.GetRequiredService<ActorSystem>();
+            await Cluster.Get(system).JoinAsync(Cluster.Get(system).SelfAddress).WaitAsync(Patience);
+            var greeter = await system.Registry().GetPid("greeter/ann", "greeter").WaitAsync(Patience);
+            Assert.Equal("hello greeter/ann", await greeter.Ask<string>("hi", Patience));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    /// <summary>A service only the container can make.</summary>
+    public sealed record Greeting(string Word);
+
+    /// <summary>An actor whose constructor needs a service from the container and its key.</summary>
+    public sealed class Greeter : ReceiveActor
+    {
+        public Greeter(Greeting greeting, string key) => ReceiveAny(_ => Sender.Tell($"{greeting.Word} {key}"));
+    }
+
+    [Fact]
     public async Task The_readiness_check_is_unhealthy_until_the_node_is_an_Up_member_then_healthy()
     {
         using var host = BuildHost(akka => akka.WithProcessRegistry(), services => services.AddHealthChecks().AddProcessRegistryHealthCheck());

@@ -143,6 +143,12 @@ public sealed class WireFormatSpecs : IDisposable
             new SpawnRequest("room/x", Props.Create<DefaultLogger>(), PropsWire.NoArguments),
             new SpawnRequest("room/y", Props.Create<DefaultLogger>(), PropsWire.NoArguments),
         ]));
+        yield return ("spawn-batch-kinds", new SpawnBatch(4, [SpawnRequest.OfKind("room/k", "room"), SpawnRequest.OfKind("room/l", "room")]));
+        var client = Pid(NodeA, "system/process-registry-spawn", 12);
+        yield return ("start-batch", new StartBatch([
+            (SpawnRequest.OfKind("room/k", "room"), client),
+            (new SpawnRequest("room/x", Props.Create<DefaultLogger>(), PropsWire.NoArguments), client),
+        ]));
         yield return ("spawn-results", new SpawnResults([SpawnResult.Holder(ofB), SpawnResult.Failed("room/f", "it threw"), SpawnResult.AskAgain("room/a")]));
     }
 
