@@ -1,6 +1,6 @@
 #!/usr/bin/env pwsh
 # Windows / PowerShell twin of .ci/run: keep the two in step.
-#   ./build.ps1            restore, build, test, pack + consumer test, demo, validate docker-compose.yml
+#   ./build.ps1            restore, build, test, pack + consumer test + README's C# blocks, demo, validate docker-compose.yml
 #   ./build.ps1 -Target test | pack | bench | demo | compose
 param([ValidateSet('all', 'build', 'test', 'pack', 'bench', 'demo', 'compose')] [string] $Target = 'all')
 $ErrorActionPreference = 'Stop'
@@ -34,6 +34,8 @@ if ($Target -in 'all', 'pack') {
         if (-not (Test-Path (Join-Path $packages "$package.$version.snupkg"))) { throw "no symbol package for $package" }
     }
     Invoke-Step 'package consumer' { dotnet test tests/PackageConsumer -c Release -p:PackageSource=$packages -p:ProcessRegistryVersion=$version }
+    Invoke-Step "the README's C# blocks" { dotnet run scripts/readme-snippets.cs -- README.md tests/ReadmeSnippets/Generated }
+    Invoke-Step "the README's C# blocks build" { dotnet build tests/ReadmeSnippets -c Release -p:PackageSource=$packages -p:ProcessRegistryVersion=$version }
 }
 if ($Target -eq 'bench') {
     foreach ($mode in 'lookup', 'register', 'propagation', 'spawn', 'roundtrip', 'scale') {

@@ -18,7 +18,7 @@ public class LookupBenchmarks
     private const int Keys = 100_000;
     private readonly ConcurrentDictionary<string, IActorRef> _dictionary = new(StringComparer.Ordinal);
     private ActorSystem _system = null!;
-    private ProcessRegistry _registry = null!;
+    private ClusterProcessRegistry _registry = null!;
     private IActorRef _region = null!;
     private ActorSelection _selection = null!;
     private string _key = null!;

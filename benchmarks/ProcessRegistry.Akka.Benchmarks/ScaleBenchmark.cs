@@ -105,7 +105,7 @@ internal static class ScaleBenchmark
             await node.Registry().RegisterMany(batch.Select(i => (names[i], pids[i])).ToArray());
     }
 
-    private static (double Ours, double Floor) MeasureLookups(ProcessRegistry registry, ConcurrentDictionary<string, IActorRef> floor, string[] names)
+    private static (double Ours, double Floor) MeasureLookups(ClusterProcessRegistry registry, ConcurrentDictionary<string, IActorRef> floor, string[] names)
     {
         var order = new int[4_000_000];
         var random = new Random(7);

@@ -30,10 +30,10 @@ internal static class HttpApi
                 state.Unreachable.Select(m => m.Address.ToString()).ToList());
         });
 
-        app.MapGet("/entries", (ProcessRegistry registry) =>
+        app.MapGet("/entries", (ClusterProcessRegistry registry) =>
             registry.Entries().OrderBy(e => e.Key, StringComparer.Ordinal).Select(EntryView.Of).ToList());
 
-        app.MapGet("/entries/{**key}", (string key, ProcessRegistry registry) =>
+        app.MapGet("/entries/{**key}", (string key, ClusterProcessRegistry registry) =>
             key.Length > registry.Settings.MaxKeyLength
                 ? Results.BadRequest($"A key is at most {registry.Settings.MaxKeyLength} characters.")
                 : registry.Lookup(key) is { } entry ? Results.Ok(EntryView.Of(entry)) : Results.NotFound());

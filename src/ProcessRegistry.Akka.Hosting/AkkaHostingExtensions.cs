@@ -56,7 +56,7 @@ public static class AkkaHostingExtensions
         return builder.Add(new HealthCheckRegistration(name, services => new ProcessRegistryHealthCheck(services), HealthStatus.Unhealthy, tags ?? ["ready"]));
     }
 
-    /// <summary>Makes <see cref="ProcessRegistry"/> injectable: the registry of the ActorSystem that Akka.Hosting starts.</summary>
+    /// <summary>Makes <see cref="ClusterProcessRegistry"/> injectable: the registry of the ActorSystem that Akka.Hosting starts.</summary>
     public static IServiceCollection AddProcessRegistry(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);

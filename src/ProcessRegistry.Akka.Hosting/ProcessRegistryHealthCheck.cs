@@ -6,7 +6,7 @@ namespace ProcessRegistry.Akka.Hosting;
 /// <summary>
 /// Readiness of this node's process registry for <c>Microsoft.Extensions.Diagnostics.HealthChecks</c>:
 /// unhealthy until the node is an Up member and has every peer's snapshot
-/// (<see cref="ProcessRegistry.IsReady"/>), healthy from then on. Register it with
+/// (<see cref="ClusterProcessRegistry.IsReady"/>), healthy from then on. Register it with
 /// <see cref="AkkaHostingExtensions.AddProcessRegistryHealthCheck"/>.
 /// </summary>
 public sealed class ProcessRegistryHealthCheck(IServiceProvider services) : IHealthCheck

@@ -103,7 +103,7 @@ public sealed class ProcessRegistryOptions
 
     /// <summary>
     /// The spawn kinds <see cref="AkkaHostingExtensions.WithProcessRegistry(AkkaConfigurationBuilder, ProcessRegistryOptions?)"/>
-    /// adds on the node (see <see cref="ProcessRegistry.AddKind"/>).
+    /// adds on the node (see <see cref="ClusterProcessRegistry.AddKind"/>).
     /// </summary>
     public IList<ProcessRegistryKind> Kinds { get; } = new List<ProcessRegistryKind>();
 

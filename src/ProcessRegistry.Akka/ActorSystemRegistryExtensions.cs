@@ -6,5 +6,5 @@ namespace ProcessRegistry.Akka;
 public static class ActorSystemRegistryExtensions
 {
     /// <summary>The process registry of <paramref name="system"/>.</summary>
-    public static ProcessRegistry Registry(this ActorSystem system) => ProcessRegistry.Get(system);
+    public static ClusterProcessRegistry Registry(this ActorSystem system) => ClusterProcessRegistry.Get(system);
 }

@@ -5,7 +5,7 @@ namespace ProcessRegistry.Akka;
 /// <summary>Why an entry left the registry.</summary>
 public enum UnregisterReason
 {
-    /// <summary><see cref="ProcessRegistry.Unregister"/> was called.</summary>
+    /// <summary><see cref="ClusterProcessRegistry.Unregister"/> was called.</summary>
     Unregistered,
 
     /// <summary>The registered process stopped.</summary>
@@ -18,7 +18,7 @@ public enum UnregisterReason
     ConflictLost,
 }
 
-/// <summary>Base of every event published to <see cref="ProcessRegistry.Subscribe"/> subscribers.</summary>
+/// <summary>Base of every event published to <see cref="ClusterProcessRegistry.Subscribe"/> subscribers.</summary>
 /// <param name="Key">The key the event is about.</param>
 public abstract record RegistryEvent(string Key);
 

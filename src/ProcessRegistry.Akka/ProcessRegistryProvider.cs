@@ -3,12 +3,12 @@ using Akka.Actor;
 namespace ProcessRegistry.Akka;
 
 /// <summary>
-/// Extension id of <see cref="ProcessRegistry"/>. Name this type in <c>akka.extensions</c> to start
+/// Extension id of <see cref="ClusterProcessRegistry"/>. Name this type in <c>akka.extensions</c> to start
 /// the registry with the actor system:
 /// <c>akka.extensions = ["ProcessRegistry.Akka.ProcessRegistryProvider, ProcessRegistry.Akka"]</c>.
 /// </summary>
-public sealed class ProcessRegistryProvider : ExtensionIdProvider<ProcessRegistry>
+public sealed class ProcessRegistryProvider : ExtensionIdProvider<ClusterProcessRegistry>
 {
     /// <inheritdoc />
-    public override ProcessRegistry CreateExtension(ExtendedActorSystem system) => new(system);
+    public override ClusterProcessRegistry CreateExtension(ExtendedActorSystem system) => new(system);
 }

@@ -171,7 +171,7 @@ public sealed class ProcessRegistrySettings
     public static ProcessRegistrySettings Create(Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var full = config.WithFallback(ProcessRegistry.DefaultConfig()).WithFallback(DistributedData.DefaultConfig());
+        var full = config.WithFallback(ClusterProcessRegistry.DefaultConfig()).WithFallback(DistributedData.DefaultConfig());
         return new ProcessRegistrySettings(
             full.GetConfig("akka.cluster.process-registry"),
             full.GetConfig("akka.cluster.distributed-data"));

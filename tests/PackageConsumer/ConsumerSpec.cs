@@ -32,7 +32,7 @@ public sealed class ConsumerSpec
         {
             var system = host.Services.GetRequiredService<ActorSystem>();
             await Cluster.Get(system).JoinAsync(Cluster.Get(system).SelfAddress).WaitAsync(TimeSpan.FromSeconds(30));
-            var registry = host.Services.GetRequiredService<ProcessRegistry.Akka.ProcessRegistry>();
+            var registry = host.Services.GetRequiredService<ProcessRegistry.Akka.ClusterProcessRegistry>();
 
             var room = await registry.GetPid("room/lobby", Props.Create(() => new Echo()));
             var answer = await room.Ask<string>("hello", TimeSpan.FromSeconds(10));

@@ -220,7 +220,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
             _pending.Remove(key, out var pending);
             Fail(pending!, new InvalidOperationException(
                 $"The process for key '{key}' cannot be spawned from {_cluster.SelfAddress}: this node is not an Up member of the cluster " +
-                $"(its status is {status}). Spawn once it has joined (ProcessRegistry.IsReady says when)."));
+                $"(its status is {status}). Spawn once it has joined (ClusterProcessRegistry.IsReady says when)."));
         }
     }
 

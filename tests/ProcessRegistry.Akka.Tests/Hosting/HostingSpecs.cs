@@ -36,7 +36,7 @@ public sealed class HostingSpecs
             var identity = await system.ActorSelection("/system/process-registry").Ask<ActorIdentity>(new Identify(1), Patience);
             Assert.NotNull(identity.Subject);
 
-            var registry = host.Services.GetRequiredService<ProcessRegistry>();
+            var registry = host.Services.GetRequiredService<ClusterProcessRegistry>();
             Assert.Same(system.Registry(), registry);
             Assert.Equal(20, registry.Settings.MaxKeyLength);
             Assert.False(registry.Settings.StopConflictLoser);
@@ -143,7 +143,7 @@ public sealed class HostingSpecs
             SyncInterval = TimeSpan.FromMilliseconds(250),
             SpawnTimeout = TimeSpan.FromSeconds(5),
             ConflictResolver = typeof(ThrowingResolver),
-        }.ToHocon()).WithFallback(ProcessRegistry.DefaultConfig());
+        }.ToHocon()).WithFallback(ClusterProcessRegistry.DefaultConfig());
         var settings = ProcessRegistrySettings.Create(hocon);
 
         Assert.Equal("registry", settings.Role);
@@ -157,7 +157,7 @@ public sealed class HostingSpecs
     [Fact]
     public void Every_key_of_the_reference_config_has_one_option_that_sets_it()
     {
-        var reference = ProcessRegistry.DefaultConfig().GetConfig("akka.cluster.process-registry");
+        var reference = ClusterProcessRegistry.DefaultConfig().GetConfig("akka.cluster.process-registry");
         var keys = reference.AsEnumerable().SelectMany(pair => LeafKeys(pair.Key, pair.Value)).Order().ToList();
         var everything = new ProcessRegistryOptions
         {

@@ -9,7 +9,7 @@ namespace ProcessRegistry.Akka.Tests.MultiNode.Registry;
 public sealed class BadInputSpecs(ITestOutputHelper output)
     : ClusterSpec(output, "akka.cluster.process-registry { max-key-length = 16, max-metadata-entries = 2, max-metadata-bytes = 20 }")
 {
-    private ProcessRegistry Registry => Sys.Registry();
+    private ClusterProcessRegistry Registry => Sys.Registry();
 
     private static readonly Dictionary<string, Func<ActorSystem, Task>> BadCalls = new()
     {

@@ -9,7 +9,7 @@ namespace ProcessRegistry.Akka.Tests.MultiNode.Registry;
 /// <summary>Every public call on a one-node cluster.</summary>
 public sealed class RegistryApiSpecs(ITestOutputHelper output) : ClusterSpec(output)
 {
-    private ProcessRegistry Registry => Sys.Registry();
+    private ClusterProcessRegistry Registry => Sys.Registry();
 
     [Fact]
     public async Task A_registered_pid_is_readable_on_the_writing_node_as_soon_as_Register_completes()

@@ -30,7 +30,7 @@ public sealed class HostilePeerSpecs(ITestOutputHelper output) : ClusterSpec(out
             akka.actor.provider = remote
             akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0, applied-adapters = [trttl] }
             akka.loglevel = WARNING
-            """).WithFallback(ProcessRegistry.DefaultConfig()));
+            """).WithFallback(ClusterProcessRegistry.DefaultConfig()));
         try
         {
             var sender = intruder.ActorOf(Props.Create<Silent>(), "attacker");

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
+using ProcessRegistry.Akka.Backstop;
 using ProcessRegistry.Akka.Registry;
 using ProcessRegistry.Akka.Tests.Infrastructure;
 using Xunit;

@@ -60,7 +60,7 @@ public sealed partial class LayoutSpecs
         {
             if (folder is null) continue;
             var code = File.ReadAllText(file);
-            Assert.False(FacadeUse().IsMatch(code), $"{Relative(file)} reaches the facade (ProcessRegistry.Get, Registry(), or the ProcessRegistry type)");
+            Assert.False(FacadeUse().IsMatch(code), $"{Relative(file)} reaches the facade (ClusterProcessRegistry.Get, Registry(), or the ClusterProcessRegistry type)");
         }
     }
 
@@ -72,6 +72,22 @@ public sealed partial class LayoutSpecs
             if (folder is null) continue;
             Assert.False(TopLevelPublic().IsMatch(File.ReadAllText(file)), $"{Relative(file)} declares a public type below the root");
         }
+    }
+
+    /// <summary>
+    /// A public type named like a namespace segment breaks user code: in a top-level Program.cs,
+    /// <c>ProcessRegistry</c> names the namespace root, so a parameter of a type of that name does
+    /// not compile (CS0118).
+    /// </summary>
+    [Fact]
+    public void No_public_type_has_the_name_of_a_namespace_segment()
+    {
+        var assemblies = new[] { typeof(ClusterProcessRegistry).Assembly, typeof(Akka.Hosting.ProcessRegistryOptions).Assembly };
+        var segments = assemblies.SelectMany(assembly => assembly.GetTypes())
+            .SelectMany(type => (type.Namespace ?? "").Split('.'))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var type in assemblies.SelectMany(assembly => assembly.GetExportedTypes()))
+            Assert.False(segments.Contains(type.Name), $"public type {type.FullName} has the name of a namespace segment");
     }
 
     private static IEnumerable<(string File, string? Folder)> SourceFiles() =>
@@ -87,7 +103,7 @@ public sealed partial class LayoutSpecs
     [GeneratedRegex(@"ProcessRegistry\.Akka\.(\w+)")]
     private static partial Regex Reference();
 
-    [GeneratedRegex(@"ProcessRegistry\.Get\(|\.Registry\(\)|\bProcessRegistry\s+\w+\s*[,)=;]|<ProcessRegistry>")]
+    [GeneratedRegex(@"ClusterProcessRegistry\.Get\(|\.Registry\(\)|\bClusterProcessRegistry\s+\w+\s*[,)=;]|<ClusterProcessRegistry>")]
     private static partial Regex FacadeUse();
 
     [GeneratedRegex(@"^public\s", RegexOptions.Multiline)]

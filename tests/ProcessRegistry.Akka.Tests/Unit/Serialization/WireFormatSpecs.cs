@@ -37,7 +37,7 @@ public sealed class WireFormatSpecs : IDisposable
         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         akka.cluster.process-registry.spawn.allowed-types = ["{{ProcessRegistrySettings.AllowedTypeName(typeof(DefaultLogger))}}"]
         akka.loglevel = WARNING
-        """).WithFallback(ProcessRegistry.DefaultConfig()));
+        """).WithFallback(ClusterProcessRegistry.DefaultConfig()));
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
 

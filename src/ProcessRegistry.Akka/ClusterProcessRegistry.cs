@@ -23,7 +23,7 @@ namespace ProcessRegistry.Akka;
 /// <c>WithProcessRegistry</c> in Akka.Hosting): owners send their writes to the registry of every
 /// member, and the spawn region must exist on every node that should host processes.
 /// </remarks>
-public sealed class ProcessRegistry : IExtension
+public sealed class ClusterProcessRegistry : IExtension
 {
     private readonly ExtendedActorSystem _system;
     private readonly LocalView _view = new();
@@ -37,7 +37,7 @@ public sealed class ProcessRegistry : IExtension
     private readonly ActorPath _replyPath;
 
     /// <summary>Creates the extension; use <see cref="Get"/> instead.</summary>
-    public ProcessRegistry(ExtendedActorSystem system)
+    public ClusterProcessRegistry(ExtendedActorSystem system)
     {
         _system = system;
         _replyPath = system.Provider.TempPath();
@@ -93,12 +93,12 @@ public sealed class ProcessRegistry : IExtension
     public int Count => _view.Count;
 
     /// <summary>The registry of <paramref name="system"/>, started on first use.</summary>
-    public static ProcessRegistry Get(ActorSystem system) =>
-        system.WithExtension<ProcessRegistry, ProcessRegistryProvider>();
+    public static ClusterProcessRegistry Get(ActorSystem system) =>
+        system.WithExtension<ClusterProcessRegistry, ProcessRegistryProvider>();
 
     /// <summary>The reference configuration (<c>akka.cluster.process-registry</c>) embedded in this library.</summary>
     public static Config DefaultConfig() =>
-        ConfigurationFactory.FromResource<ProcessRegistry>("ProcessRegistry.Akka.reference.conf");
+        ConfigurationFactory.FromResource<ClusterProcessRegistry>("ProcessRegistry.Akka.reference.conf");
 
     // ---- reads: this node's replica, no messages --------------------------------------------
 
