@@ -30,7 +30,7 @@ if ($Target -in 'all', 'pack') {
     $version = "0.2.0-ci.$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())"
     if (Test-Path $packages) { Remove-Item -Recurse -Force $packages }
     Invoke-Step 'pack' { dotnet pack ProcessRegistry.Akka.sln --no-build -c Release -o $packages -p:Version=$version }
-    foreach ($package in 'ProcessRegistry.Akka', 'ProcessRegistry.Akka.Hosting') {
+    foreach ($package in 'ProcessRegistry.Akka', 'ProcessRegistry.Akka.Hosting', 'ProcessRegistry.Akka.TestKit') {
         if (-not (Test-Path (Join-Path $packages "$package.$version.snupkg"))) { throw "no symbol package for $package" }
     }
     Invoke-Step 'package consumer' { dotnet test tests/PackageConsumer -c Release -p:PackageSource=$packages -p:ProcessRegistryVersion=$version }

@@ -16,6 +16,11 @@ public sealed class Room : ReceiveActor
     public Room(string key) => ReceiveAny(_ => Sender.Tell(key));
 }
 
+public sealed class Greeter : ReceiveActor
+{
+    public Greeter(string key) => ReceiveAny(_ => Sender.Tell($"hello from {key}"));
+}
+
 public sealed class ChatRoom : ReceiveActor
 {
     public const string Kind = "room";

@@ -3,9 +3,8 @@ using Akka.Actor.Setup;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
-using Akka.Remote;
-using Akka.Remote.Transport;
 using ProcessRegistry.Akka.Registry;
+using ProcessRegistry.Akka.TestKit;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -50,30 +49,7 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     protected static Config NodeConfig(string? extraConfig) =>
-        ConfigurationFactory.ParseString(extraConfig ?? "").WithFallback(ConfigurationFactory.ParseString($$"""
-            akka {
-              loglevel = WARNING
-              stdout-loglevel = WARNING
-              extensions = ["ProcessRegistry.Akka.ProcessRegistryProvider, ProcessRegistry.Akka"]
-              actor.provider = cluster
-              remote.dot-netty.tcp {
-                hostname = 127.0.0.1
-                port = 0
-                applied-adapters = [trttl]
-              }
-              cluster {
-                # Tests decide who is downed, and when.
-                downing-provider-class = ""
-                # A loaded CI box must not mistake a slow node for a dead one.
-                failure-detector.acceptable-heartbeat-pause = 10s
-                gossip-interval = 200ms
-                leader-actions-interval = 200ms
-              }
-              coordinated-shutdown.exit-clr = off
-            }
-            # The actor types the specs spawn on demand (a spec that spawns others uses AllowSpawning).
-            akka.cluster.process-registry.spawn.allowed-types = [{{AllowedNames([])}}]
-            """));
+        RegistryTestConfig.Node(extraConfig).WithFallback(ConfigurationFactory.ParseString(AllowSpawning()));
 
     /// <summary>
     /// HOCON that lets the nodes spawn <paramref name="types"/> on demand, besides
@@ -143,15 +119,8 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>Cuts (or heals) all traffic between <paramref name="a"/> and <paramref name="b"/>, both ways.</summary>
-    protected static async Task SetPartition(ActorSystem a, ActorSystem b, bool cut)
-    {
-        ThrottleMode mode = cut ? Blackhole.Instance : Unthrottled.Instance;
-        foreach (var (from, to) in new[] { (a, b), (b, a) })
-        {
-            var transport = ((IRemoteActorRefProvider)((ExtendedActorSystem)from).Provider).Transport;
-            Assert.True(await transport.ManagementCommand(new SetThrottle(AddressOf(to), ThrottleTransportAdapter.Direction.Both, mode)));
-        }
-    }
+    protected static Task SetPartition(ActorSystem a, ActorSystem b, bool cut) =>
+        cut ? InProcessCluster.Partition(a, b) : InProcessCluster.Heal(a, b);
 
     /// <summary>
     /// Cuts <paramref name="isolated"/> off from the other nodes, registers <paramref name="first"/>
