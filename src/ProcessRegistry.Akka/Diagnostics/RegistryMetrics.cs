@@ -3,15 +3,17 @@ using System.Diagnostics.Metrics;
 namespace ProcessRegistry.Akka.Diagnostics;
 
 /// <summary>
-/// The registry's instruments on the <c>ProcessRegistry.Akka</c> meter, tagged with this node's
-/// address, for OpenTelemetry (<c>AddMeter("ProcessRegistry.Akka")</c>) or any MeterListener.
+/// The registry's instruments on the <c>ProcessRegistry.Akka</c> meter, for OpenTelemetry
+/// (<c>AddMeter("ProcessRegistry.Akka")</c>) or any MeterListener. Named and measured as
+/// OpenTelemetry's conventions ask: durations in seconds, counts in units of what they count. The
+/// node is a tag of the meter (one meter per actor system), so it is said once, not on every
+/// measurement.
 /// </summary>
 internal sealed class RegistryMetrics : IDisposable
 {
     public const string MeterName = "ProcessRegistry.Akka";
 
     private readonly Meter _meter;
-    private readonly KeyValuePair<string, object?> _node;
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _unregistrations;
     private readonly Counter<long> _conflicts;
@@ -23,31 +25,29 @@ internal sealed class RegistryMetrics : IDisposable
 
     public RegistryMetrics(string node, Func<int> entries)
     {
-        _node = new KeyValuePair<string, object?>("node", node);
-        // One meter per actor system; its tag tells listeners which node's instruments these are.
-        _meter = new Meter(MeterName, version: null, tags: [_node]);
-        _meter.CreateObservableGauge("process_registry.entries", () => new Measurement<int>(entries(), _node),
+        _meter = new Meter(MeterName, version: null, tags: [new KeyValuePair<string, object?>("node", node)]);
+        _meter.CreateObservableGauge("process_registry.entries", () => entries(), unit: "{entry}",
             description: "Entries in this node's replica.");
-        _registrations = _meter.CreateCounter<long>("process_registry.registrations",
+        _registrations = _meter.CreateCounter<long>("process_registry.registrations", unit: "{registration}",
             description: "Registrations (and metadata updates) written by this node as owner.");
-        _unregistrations = _meter.CreateCounter<long>("process_registry.unregistrations",
+        _unregistrations = _meter.CreateCounter<long>("process_registry.unregistrations", unit: "{entry}",
             description: "Entries this node's view dropped, tagged with the reason.");
-        _conflicts = _meter.CreateCounter<long>("process_registry.conflicts",
+        _conflicts = _meter.CreateCounter<long>("process_registry.conflicts", unit: "{conflict}",
             description: "Conflicts this node settled for a process it owns.");
-        _lookupHits = _meter.CreateCounter<long>("process_registry.lookups.hits", description: "GetPid calls that found the key.");
-        _lookupMisses = _meter.CreateCounter<long>("process_registry.lookups.misses", description: "GetPid calls that did not.");
-        _refused = _meter.CreateCounter<long>("process_registry.refused",
+        _lookupHits = _meter.CreateCounter<long>("process_registry.lookups.hits", unit: "{lookup}", description: "GetPid calls that found the key.");
+        _lookupMisses = _meter.CreateCounter<long>("process_registry.lookups.misses", unit: "{lookup}", description: "GetPid calls that did not.");
+        _refused = _meter.CreateCounter<long>("process_registry.refused", unit: "{message}",
             description: "Messages from other nodes this node refused (not a member, not the owner of a record, ill-formed), tagged with the message kind.");
-        _replicationLag = _meter.CreateHistogram<double>("process_registry.replication.lag", unit: "ms",
-            description: "From an owner's write to this node applying it (wall clocks of both nodes).");
+        _replicationLag = _meter.CreateHistogram<double>("process_registry.replication.duration", unit: "s",
+            description: "From an owner's write to this node applying its broadcast (wall clocks of both nodes).");
     }
 
-    public void Registered() => _registrations.Add(1, _node);
+    public void Registered() => _registrations.Add(1);
 
     public void Unregistered(UnregisterReason reason) =>
-        _unregistrations.Add(1, _node, new KeyValuePair<string, object?>("reason", reason.ToString()));
+        _unregistrations.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
 
-    public void Conflict() => _conflicts.Add(1, _node);
+    public void Conflict() => _conflicts.Add(1);
 
     /// <summary>How many messages this node refused since it started.</summary>
     public long RefusedTotal => Interlocked.Read(ref _refusedTotal);
@@ -55,19 +55,19 @@ internal sealed class RegistryMetrics : IDisposable
     public void Refused(string message)
     {
         Interlocked.Increment(ref _refusedTotal);
-        _refused.Add(1, _node, new KeyValuePair<string, object?>("message", message));
+        _refused.Add(1, new KeyValuePair<string, object?>("message", message));
     }
 
     /// <summary>On the lookup path: costs a flag check when nobody listens.</summary>
     public void Lookup(bool hit)
     {
         var counter = hit ? _lookupHits : _lookupMisses;
-        if (counter.Enabled) counter.Add(1, _node);
+        if (counter.Enabled) counter.Add(1);
     }
 
     /// <summary>A record written at <paramref name="writtenAtTicks"/> by its owner's wall clock was applied here at <paramref name="nowTicks"/> by this node's.</summary>
     public void Replicated(long writtenAtTicks, long nowTicks) =>
-        _replicationLag.Record(TimeSpan.FromTicks(nowTicks - writtenAtTicks).TotalMilliseconds, _node);
+        _replicationLag.Record(TimeSpan.FromTicks(nowTicks - writtenAtTicks).TotalSeconds);
 
     public void Dispose() => _meter.Dispose();
 }

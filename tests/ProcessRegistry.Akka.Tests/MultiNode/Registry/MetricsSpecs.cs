@@ -9,7 +9,7 @@ namespace ProcessRegistry.Akka.Tests.MultiNode.Registry;
 public sealed class MetricsSpecs(ITestOutputHelper output) : ClusterSpec(output)
 {
     [Fact]
-    public async Task The_ProcessRegistry_Akka_meter_reports_entries_writes_removals_lookups_and_replication_lag()
+    public async Task The_ProcessRegistry_Akka_meter_reports_entries_writes_removals_lookups_and_replication_time()
     {
         var nodes = await StartCluster(2);
         var (a, b) = (nodes[0], nodes[1]);
@@ -27,7 +27,11 @@ public sealed class MetricsSpecs(ITestOutputHelper output) : ClusterSpec(output)
         Assert.Equal(1, onA.Sum("process_registry.lookups.hits"));
         Assert.Equal(1, onA.Sum("process_registry.lookups.misses"));
         Assert.Equal(1, onA.Sum("process_registry.unregistrations", ("reason", "Unregistered")));
-        await AwaitAssertAsync(() => Assert.True(onB.Count("process_registry.replication.lag") >= 2), Patience);
+        await AwaitAssertAsync(() => Assert.True(onB.Count("process_registry.replication.duration") >= 2), Patience);
+        // OpenTelemetry's conventions: a duration in seconds; the node said once, by the meter.
+        Assert.Equal("s", onB.Unit("process_registry.replication.duration"));
+        Assert.InRange(onB.Max("process_registry.replication.duration"), 0, Patience.TotalSeconds);
+        Assert.True(onA.NoMeasurementCarries("node"));
         Assert.Equal(0, onB.Sum("process_registry.registrations"));
         onA.Observe();
         Assert.Equal(1, onA.Last("process_registry.entries"));
@@ -38,6 +42,7 @@ public sealed class MetricsSpecs(ITestOutputHelper output) : ClusterSpec(output)
     {
         private readonly MeterListener _listener = new();
         private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();
+        private readonly ConcurrentDictionary<string, string?> _units = new();
 
         public NodeMeasurements(string node)
         {
@@ -45,7 +50,10 @@ public sealed class MetricsSpecs(ITestOutputHelper output) : ClusterSpec(output)
             {
                 if (instrument.Meter.Name == "ProcessRegistry.Akka" &&
                     instrument.Meter.Tags?.Any(t => t.Key == "node" && Equals(t.Value, node)) == true)
+                {
+                    _units[instrument.Name] = instrument.Unit;
                     listener.EnableMeasurementEvents(instrument);
+                }
             };
             _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(i, v, tags));
             _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add(i, v, tags));
@@ -62,6 +70,12 @@ public sealed class MetricsSpecs(ITestOutputHelper output) : ClusterSpec(output)
         public int Count(string instrument) => _measurements.Count(m => m.Instrument == instrument);
 
         public double Last(string instrument) => _measurements.Last(m => m.Instrument == instrument).Value;
+
+        public double Max(string instrument) => _measurements.Where(m => m.Instrument == instrument).Max(m => m.Value);
+
+        public string? Unit(string instrument) => _units.GetValueOrDefault(instrument);
+
+        public bool NoMeasurementCarries(string tag) => _measurements.All(m => !m.Tags.ContainsKey(tag));
 
         public void Dispose() => _listener.Dispose();
 
