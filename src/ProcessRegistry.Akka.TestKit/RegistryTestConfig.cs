@@ -18,6 +18,8 @@ public static class RegistryTestConfig
         akka {
           loglevel = WARNING
           stdout-loglevel = WARNING
+          # A spec's nodes stop with it: what is still in flight then is no news.
+          log-dead-letters-during-shutdown = off
           extensions = ["ProcessRegistry.Akka.ProcessRegistryProvider, ProcessRegistry.Akka"]
           actor.provider = cluster
           remote.dot-netty.tcp {
