@@ -54,7 +54,7 @@ public sealed class ClusterProcessRegistry : IExtension
         Buckets = new BucketKeys<EntryRecord>("process-registry", Settings.DistributedKeyCount);
         Replicator = system.SystemActorOf(DedicatedReplicator.Props(Settings.Replicator), Settings.ReplicatorName);
         _events = new RegistryEventPublisher(system.EventStream);
-        var registry = Registry.RegistryActor.Props(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events);
+        var registry = Registry.RegistryActor.Props(new RegistryActorParts(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events));
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
         system.SystemActorOf(SpawnAgent.Props(_view, RegistryActor, _kinds, Settings, Clock), Settings.Name + SpawnAgent.NameSuffix);
         _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings, Clock, _view, _kinds)), Settings.Name + "-spawn");

@@ -4,7 +4,6 @@ using Akka.DistributedData;
 using Akka.Event;
 using ProcessRegistry.Akka.Backstop;
 using ProcessRegistry.Akka.Conflicts;
-using ProcessRegistry.Akka.Diagnostics;
 using ProcessRegistry.Akka.Replication;
 using ProcessRegistry.Akka.Support;
 
@@ -33,18 +32,9 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
     private readonly SliceQueue<EntryRecord> _slices;
     private readonly BucketSync<EntryRecord> _backstop;
 
-    public RegistryActor(
-        ProcessRegistrySettings settings,
-        RegistryClock clock,
-        VersionClock versions,
-        Readiness readiness,
-        LocalView view,
-        IActorRef replicator,
-        BucketKeys<EntryRecord> buckets,
-        IConflictResolver resolver,
-        RegistryMetrics metrics,
-        RegistryEventPublisher events)
+    public RegistryActor(RegistryActorParts parts)
     {
+        var (settings, clock, versions, readiness, view, replicator, buckets, resolver, metrics, events) = parts;
         _settings = settings;
         _clock = clock;
         _view = view;
@@ -101,18 +91,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(
-        ProcessRegistrySettings settings,
-        RegistryClock clock,
-        VersionClock versions,
-        Readiness readiness,
-        LocalView view,
-        IActorRef replicator,
-        BucketKeys<EntryRecord> buckets,
-        IConflictResolver resolver,
-        RegistryMetrics metrics,
-        RegistryEventPublisher events) =>
-        global::Akka.Actor.Props.Create(() => new RegistryActor(settings, clock, versions, readiness, view, replicator, buckets, resolver, metrics, events));
+    public static Props Props(RegistryActorParts parts) => global::Akka.Actor.Props.Create(() => new RegistryActor(parts));
 
     protected override void PreStart()
     {
