@@ -15,6 +15,9 @@ internal static class EmbeddedCluster
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
+    // Akka's own log goes here, not over the live view.
+    private static readonly string LogFile = Path.Combine(Path.GetTempPath(), $"processregistry-demo-{Environment.ProcessId}.log");
+
     public static async Task<int> Run(int rooms)
     {
         AnsiConsole.MarkupLine("[bold]ProcessRegistry.Akka demo[/]: 3 nodes on 127.0.0.1, one process per chat room");
@@ -77,6 +80,7 @@ internal static class EmbeddedCluster
             foreach (var (what, value) in summary)
                 table.AddRow(what, value);
             AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"Akka's log of the run: [grey]{LogFile.EscapeMarkup()}[/]");
             return 0;
         }
         finally
@@ -88,7 +92,13 @@ internal static class EmbeddedCluster
     /// <summary>A node of the demo's cluster on 127.0.0.1, with the room kind added.</summary>
     private static ActorSystem StartNode()
     {
-        var node = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Load("akka.loglevel = ERROR\nakka.coordinated-shutdown.exit-clr = off"));
+        var node = ActorSystem.Create(NodeConfig.SystemName, NodeConfig.Load($$"""
+            akka.loglevel = INFO
+            akka.stdout-loglevel = OFF
+            akka.loggers = ["{{typeof(FileLogger).AssemblyQualifiedName}}"]
+            akka.coordinated-shutdown.exit-clr = off
+            demo.log-file = "{{LogFile.Replace("\\", "/")}}"
+            """));
         node.Registry().AddKind(ChatRoom.Kind, ChatRoom.Props);
         return node;
     }

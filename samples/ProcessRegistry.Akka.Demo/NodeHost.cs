@@ -27,6 +27,12 @@ internal static class NodeHost
             akka.AddHocon(NodeConfig.Load(), HoconAddMode.Prepend);
             if (NodeTls.Enabled)
                 akka.AddHocon(NodeTls.Hocon, HoconAddMode.Prepend).AddSetup(NodeTls.Setup());
+            // Akka's log through Microsoft.Extensions.Logging, formatted and filtered as the host's own.
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
             akka.WithProcessRegistry(o => o.AddKind(ChatRoom.Kind, (key, _) => ChatRoom.Props(key)))
                 .WithActors((system, actors) => actors.Register<Concierge>(system.ActorOf(Props.Create<Concierge>(), "concierge")))
                 .AddStartup((system, _) =>
