@@ -30,8 +30,6 @@ internal sealed class BackstopSerializer(ExtendedActorSystem system) : RegistryS
         _ => throw CannotSerialize(o),
     };
 
-    public override byte[] ToBinary(object obj) => Serialize(obj);
-
     protected override void Write(BinaryWriter writer, object obj)
     {
         switch (obj)
@@ -75,7 +73,7 @@ internal sealed class BackstopSerializer(ExtendedActorSystem system) : RegistryS
     /// address, keys ordinal, parents as their records first name them), because the replicator
     /// compares replicas by a digest of these bytes.
     /// </summary>
-    public void WriteBucket(BinaryWriter writer, RegistryBucket bucket)
+    private void WriteBucket(BinaryWriter writer, RegistryBucket bucket)
     {
         var slices = bucket.Slices.OrderBy(pair => pair.Key, Comparer<UniqueAddress>.Default).ToList();
         var tables = Records.WriteTables(writer,

@@ -24,6 +24,8 @@ internal abstract class RegistrySerializerBase : SerializerWithStringManifest
     /// <summary>Reads a payload of <paramref name="manifest"/>, after its version.</summary>
     protected abstract object Read(BinaryReader reader, string manifest);
 
+    public override byte[] ToBinary(object obj) => Serialize(obj);
+
     protected byte[] Serialize(object obj)
     {
         // A broadcast runs to 64 KB, and a new stream would grow (copy) its buffer a dozen times

@@ -38,8 +38,6 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
         _ => throw CannotSerialize(o),
     };
 
-    public override byte[] ToBinary(object obj) => Serialize(obj);
-
     protected override void Write(BinaryWriter writer, object obj)
     {
         switch (obj)

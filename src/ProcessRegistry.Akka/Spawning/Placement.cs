@@ -12,15 +12,19 @@ namespace ProcessRegistry.Akka.Spawning;
 /// </summary>
 internal static class Placement
 {
-    /// <summary>The member of <paramref name="candidates"/> that places <paramref name="key"/>; null when there is none.</summary>
-    public static Address? NodeFor(string key, IEnumerable<Member> candidates)
+    /// <summary>What a member brings to every key's score: computed once per member, not once per key.</summary>
+    public static long WeightOf(Member member) =>
+        (uint)StableHash.Of(member.Address.ToString()) ^ ((long)member.UniqueAddress.Uid << 16);
+
+    /// <summary>The member of <paramref name="candidates"/> (with their <see cref="WeightOf"/>) that places <paramref name="key"/>; null when there is none.</summary>
+    public static Address? NodeFor(string key, IEnumerable<(Member Member, long Weight)> candidates)
     {
         var keyHash = (long)StableHash.Of(key) << 32;
         Address? best = null;
         var bestScore = long.MinValue;
-        foreach (var member in candidates)
+        foreach (var (member, weight) in candidates)
         {
-            var score = StableHash.Mix(keyHash ^ (uint)StableHash.Of(member.Address.ToString()) ^ ((long)member.UniqueAddress.Uid << 16));
+            var score = StableHash.Mix(keyHash ^ weight);
             if (best is null || score > bestScore)
                 (best, bestScore) = (member.Address, score);
         }

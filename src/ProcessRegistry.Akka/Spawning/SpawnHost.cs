@@ -73,7 +73,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     private void Place(IReadOnlyList<SpawnRequest> requests, IActorRef client)
     {
         Dictionary<Address, List<(SpawnRequest, IActorRef)>>? starts = null;
-        List<Member>? members = null;
+        List<(Member Member, long Weight)>? members = null;
         foreach (var request in requests)
         {
             var key = request.Key;
@@ -90,8 +90,8 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
             var node = HolderNode(key) ?? PlacedNode(key);
             if (node is null)
             {
-                members ??= _cluster.State.Members.Where(Membership.IsUp).ToList();
-                node = Placement.NodeFor(key, members.Where(member => MayHost(member, request)));
+                members ??= _cluster.State.Members.Where(Membership.IsUp).Select(member => (member, Placement.WeightOf(member))).ToList();
+                node = Placement.NodeFor(key, members.Where(candidate => MayHost(candidate.Member, request)));
                 if (node is null)
                 {
                     _refusals.Answer(client, SpawnResult.Failed(key, $"No member of the cluster may host the process for key '{key}' ({Requirement(request)})."));

@@ -35,7 +35,7 @@ internal sealed class SpawnKinds
         ArgumentNullException.ThrowIfNull(name, parameter);
         if (_kinds.TryGetValue(name, out var kind)) return kind;
         throw new ArgumentException(
-            $"No spawn kind '{WellFormedName(name)}' was added on this node. Add it on every node that may call or host it: " +
+            $"No spawn kind '{NameForMessage(name)}' was added on this node. Add it on every node that may call or host it: " +
             "registry.AddKind(name, key => props), or WithProcessRegistry(o => o.AddKind(name, (key, services) => props)).", parameter);
     }
 
@@ -47,12 +47,13 @@ internal sealed class SpawnKinds
         foreach (var c in name)
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-' or '/'))
-                return $"Spawn kind '{WellFormedName(name)}' has a character other than letters, digits, '.', '_', '-' and '/'.";
+                return $"Spawn kind '{NameForMessage(name)}' has a character other than letters, digits, '.', '_', '-' and '/'.";
         }
         return null;
     }
 
-    private static string WellFormedName(string name) => name.Length > MaxNameLength ? name[..MaxNameLength] + "…" : WellFormedText.Printable(name);
+    /// <summary>A kind name as an error message shows it: at most the allowed length, lone surrogates escaped.</summary>
+    private static string NameForMessage(string name) => name.Length > MaxNameLength ? name[..MaxNameLength] + "…" : WellFormedText.Printable(name);
 }
 
 /// <summary>A spawn kind: its name, the factory of a key's props, and the role its hosts must have (null: any).</summary>
