@@ -27,7 +27,7 @@ public static class AkkaHostingExtensions
             {
                 var registry = system.Registry();
                 foreach (var kind in kinds)
-                    registry.AddKind(kind.Name, key => kind.Factory(key, resolver), kind.Role);
+                    registry.AddKind(kind.Name, key => kind.Factory(key, resolver), kind.Options);
             });
         }
         return builder;

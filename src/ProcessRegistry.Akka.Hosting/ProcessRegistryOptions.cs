@@ -83,6 +83,18 @@ public sealed class ProcessRegistryOptions
     /// <summary>While spawn requests keep coming, a node sends them at most this often (<c>spawn.batch-interval</c>).</summary>
     public TimeSpan? SpawnBatchInterval { get; set; }
 
+    /// <summary>Number of DData keys of the set of durable keys (<c>spawn.durable.distributed-key-count</c>).</summary>
+    public int? DurableKeyCount { get; set; }
+
+    /// <summary>While a durable key has no live node, how often each node asks for it again (<c>spawn.durable.check-interval</c>).</summary>
+    public TimeSpan? DurableCheckInterval { get; set; }
+
+    /// <summary>
+    /// A directory of this node's own where the set of durable keys is kept (LightningDB), so a whole
+    /// cluster started again brings every durable key back (<c>spawn.durable.store-directory</c>).
+    /// </summary>
+    public string? DurableStoreDirectory { get; set; }
+
     /// <summary>
     /// Actor types <c>GetPid(key, props)</c> may start (<c>spawn.allowed-types</c>); when any is
     /// listed, the list replaces the config's. List the same types on every node.
@@ -103,7 +115,7 @@ public sealed class ProcessRegistryOptions
 
     /// <summary>
     /// The spawn kinds <see cref="AkkaHostingExtensions.WithProcessRegistry(AkkaConfigurationBuilder, ProcessRegistryOptions?)"/>
-    /// adds on the node (see <see cref="ClusterProcessRegistry.AddKind"/>).
+    /// adds on the node (see <see cref="ClusterProcessRegistry.AddKind(string, Func{string, Props}, SpawnKindOptions)"/>).
     /// </summary>
     public IList<ProcessRegistryKind> Kinds { get; } = new List<ProcessRegistryKind>();
 
@@ -113,9 +125,16 @@ public sealed class ProcessRegistryOptions
     /// so only the key and the kind's name travel. With <paramref name="role"/>, the kind's processes
     /// run only on members with that role. Add the same kinds on every node.
     /// </summary>
-    public ProcessRegistryOptions AddKind(string name, Func<string, IDependencyResolver, Props> factory, string? role = null)
+    public ProcessRegistryOptions AddKind(string name, Func<string, IDependencyResolver, Props> factory, string? role = null) =>
+        AddKind(name, factory, new SpawnKindOptions { Role = role });
+
+    /// <summary>
+    /// Adds a spawn kind as <see cref="AddKind(string, Func{string, IDependencyResolver, Props}, string?)"/>
+    /// does, with the role and durability of <paramref name="options"/> (see <see cref="SpawnKindOptions.Durable"/>).
+    /// </summary>
+    public ProcessRegistryOptions AddKind(string name, Func<string, IDependencyResolver, Props> factory, SpawnKindOptions options)
     {
-        Kinds.Add(new ProcessRegistryKind(name, factory, role));
+        Kinds.Add(new ProcessRegistryKind(name, factory, options));
         return this;
     }
 
@@ -172,6 +191,9 @@ public sealed class ProcessRegistryOptions
         Line("spawn.timeout", SpawnTimeout);
         Line("spawn.attempt-timeout", SpawnAttemptTimeout);
         Line("spawn.batch-interval", SpawnBatchInterval);
+        Line("spawn.durable.distributed-key-count", DurableKeyCount);
+        Line("spawn.durable.check-interval", DurableCheckInterval);
+        Line("spawn.durable.store-directory", DurableStoreDirectory);
         Line("spawn.allowed-types", AllowedSpawnTypes.Count == 0 ? null : AllowedSpawnTypes.Select(ProcessRegistrySettings.AllowedTypeName).ToList());
         Line("replicator.name", ReplicatorName);
         Line("replicator.role", ReplicatorRole);

@@ -56,8 +56,9 @@ public sealed class ClusterProcessRegistry : IExtension
         _events = new RegistryEventPublisher(system.EventStream);
         var registry = Registry.RegistryActor.Props(new RegistryActorParts(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events));
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
-        system.SystemActorOf(SpawnAgent.Props(_view, RegistryActor, _kinds, Settings, Clock), Settings.Name + SpawnAgent.NameSuffix);
         _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings, Clock, _view, _kinds)), Settings.Name + "-spawn");
+        var durableKeeper = system.SystemActorOf(DurableKeeper.Props(Settings, Clock, Replicator, _spawnClient, _kinds, _view), Settings.Name + DurableKeeper.NameSuffix);
+        system.SystemActorOf(SpawnAgent.Props(_view, RegistryActor, durableKeeper, _kinds, Settings, Clock), Settings.Name + SpawnAgent.NameSuffix);
     }
 
     /// <summary>This registry's settings.</summary>
@@ -147,7 +148,17 @@ public sealed class ClusterProcessRegistry : IExtension
     /// </summary>
     /// <exception cref="ArgumentException">A bad name (1 to 64 letters, digits, '.', '_', '-' or '/'),
     /// a null factory, an empty role, or a kind of that name was added on this node already.</exception>
-    public void AddKind(string kind, Func<string, Props> factory, string? role = null) => _kinds.Add(kind, factory, role);
+    public void AddKind(string kind, Func<string, Props> factory, string? role = null) =>
+        _kinds.Add(kind, factory, new SpawnKindOptions { Role = role });
+
+    /// <summary>
+    /// Adds a spawn kind on this node, as <see cref="AddKind(string, Func{string, Props}, string?)"/>
+    /// does, with the role and durability of <paramref name="options"/>: a durable kind's keys are
+    /// started again on the survivors when their node is removed, without waiting for a caller.
+    /// </summary>
+    /// <exception cref="ArgumentException">A bad name, a null factory or options, an empty role, or a
+    /// kind of that name was added on this node already.</exception>
+    public void AddKind(string kind, Func<string, Props> factory, SpawnKindOptions options) => _kinds.Add(kind, factory, options);
 
     /// <summary>
     /// The process registered under <paramref name="key"/>; when there is none, exactly one is

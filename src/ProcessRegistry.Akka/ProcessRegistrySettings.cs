@@ -41,9 +41,15 @@ public sealed class ProcessRegistrySettings
         SpawnAttemptTimeout = spawn.GetTimeSpan("attempt-timeout");
         SpawnBatchInterval = spawn.GetTimeSpan("batch-interval");
         SpawnAllowedTypes = spawn.GetStringList("allowed-types").Select(NormalizeTypeName).ToHashSet(StringComparer.Ordinal);
+        var durable = spawn.GetConfig("durable");
+        DurableKeyCount = durable.GetInt("distributed-key-count");
+        DurableCheckInterval = durable.GetTimeSpan("check-interval");
+        DurableStoreDirectory = durable.GetString("store-directory", "");
         var replicator = config.GetConfig("replicator");
         if (string.IsNullOrEmpty(replicator.GetString("role", "")))
             replicator = ConfigurationFactory.ParseString($"role = \"{Role}\"").WithFallback(replicator);
+        if (DurableStoreDirectory.Length > 0)
+            replicator = DurableStorage(DurableStoreDirectory).WithFallback(replicator);
         replicator = replicator.WithFallback(distributedData);
         ReplicatorName = replicator.GetString("name");
         Replicator = ReplicatorSettings.Create(replicator);
@@ -52,6 +58,10 @@ public sealed class ProcessRegistrySettings
             throw new ConfigurationException("akka.cluster.process-registry.distributed-key-count must be at least 1.");
         if (MaxClockLead <= TimeSpan.Zero)
             throw new ConfigurationException("akka.cluster.process-registry.max-clock-lead must be positive.");
+        if (DurableKeyCount < 1)
+            throw new ConfigurationException("akka.cluster.process-registry.spawn.durable.distributed-key-count must be at least 1.");
+        if (DurableCheckInterval <= TimeSpan.Zero)
+            throw new ConfigurationException("akka.cluster.process-registry.spawn.durable.check-interval must be positive.");
         if (MaxKeyLength < 1)
             throw new ConfigurationException("akka.cluster.process-registry.max-key-length must be at least 1.");
     }
@@ -135,6 +145,18 @@ public sealed class ProcessRegistrySettings
     /// </summary>
     public IReadOnlySet<string> SpawnAllowedTypes { get; }
 
+    /// <summary>Number of DData keys the set of durable keys is spread over (<c>spawn.durable.distributed-key-count</c>).</summary>
+    public int DurableKeyCount { get; }
+
+    /// <summary>While a durable key has no live node, how often each node asks for it again.</summary>
+    public TimeSpan DurableCheckInterval { get; }
+
+    /// <summary>Where the set of durable keys is kept on disk (LightningDB); empty when it is not.</summary>
+    public string DurableStoreDirectory { get; }
+
+    /// <summary>The prefix of the DData keys of the durable set, the registry replicator's only durable keys.</summary>
+    internal const string DurableKeyPrefix = "process-registry-durable-";
+
     /// <summary>Actor name of the registry's own replicator under <c>/system</c>.</summary>
     public string ReplicatorName { get; }
 
@@ -150,6 +172,14 @@ public sealed class ProcessRegistrySettings
         ArgumentNullException.ThrowIfNull(actorType);
         return $"{actorType.FullName}, {actorType.Assembly.GetName().Name}";
     }
+
+    /// <summary>DData's durable storage of the durable set's keys alone, in LightningDB under <paramref name="directory"/>.</summary>
+    private static Config DurableStorage(string directory) =>
+        ConfigurationFactory.ParseString($$"""
+            durable.keys = ["{{DurableKeyPrefix}}*"]
+            durable.store-actor-class = "Akka.DistributedData.LightningDB.LmdbDurableStore, Akka.DistributedData.LightningDB"
+            durable.lmdb.dir = "{{directory.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}}"
+            """);
 
     /// <summary>"Namespace.Type, Assembly": an assembly-qualified name without version, culture or key.</summary>
     private static string NormalizeTypeName(string name)

@@ -43,10 +43,17 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
     private readonly Dictionary<IActorRef, Exception> _startFailures = new();
     private readonly SpawnKinds _kinds;
     private readonly SpawnAnswers _answers;
+    private readonly IActorRef _durableKeeper;
+    // Running processes of durable kinds: their keys stay in the durable set until they stop by themselves.
+    private readonly HashSet<IActorRef> _durable = new();
 
-    /// <remarks><paramref name="registry"/>: this node's registry actor, which registers what the agent starts.</remarks>
-    public SpawnAgent(LocalView view, IActorRef registry, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock)
+    /// <remarks>
+    /// <paramref name="registry"/>: this node's registry actor, which registers what the agent starts;
+    /// <paramref name="durableKeeper"/>: this node's <see cref="DurableKeeper"/>, told of durable keys that start and stop.
+    /// </remarks>
+    public SpawnAgent(LocalView view, IActorRef registry, IActorRef durableKeeper, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock)
     {
+        _durableKeeper = durableKeeper;
         _view = view;
         _registry = registry;
         _kinds = kinds;
@@ -62,8 +69,8 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
 
     // A mailbox named in the props spares Akka's ActorOf the reflection over the actor type's
     // mailbox requirements (and the lock of a Lazy) that an unnamed one costs.
-    public static Props Props(LocalView view, IActorRef registry, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock) =>
-        global::Akka.Actor.Props.Create(() => new SpawnAgent(view, registry, kinds, settings, clock)).WithMailbox("akka.actor.default-mailbox");
+    public static Props Props(LocalView view, IActorRef registry, IActorRef durableKeeper, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock) =>
+        global::Akka.Actor.Props.Create(() => new SpawnAgent(view, registry, durableKeeper, kinds, settings, clock)).WithMailbox("akka.actor.default-mailbox");
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(CheckStarts), CheckStarts.Instance, _startTimeout);
@@ -86,6 +93,9 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
                 break; // the process stopped before it answered; its Terminated settles the key
             case RegisterAccepted accepted:
                 Registered(accepted.Record);
+                break;
+            case DurableWritten written:
+                DurablyRegistered(written.Keys);
                 break;
             case RegisterRejected:
                 // A forced registration is refused only when the process already stopped; its
@@ -151,11 +161,15 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
             return;
         }
         _keyOf[process] = key;
-        _starting[key] = new Starting(process, _clock.Now, [client]);
+        _starting[key] = new Starting(process, _clock.Now, [client], DurableKind(request));
         // A process answers only once its constructor ran: one that throws is never registered,
         // and its caller gets the exception rather than a pid that is already dead.
         process.Tell(StartedProbe);
     }
+
+    /// <summary>The request's kind when it is a durable one.</summary>
+    private string? DurableKind(SpawnRequest request) =>
+        request.Kind is { } name && _kinds.TryGet(name, out var kind) && kind.Durable ? name : null;
 
     /// <summary>The props the kind's factory makes for the key on this node; throws, saying why, when this node cannot host the kind.</summary>
     private Props? PropsOfKind(string key, string kind)
@@ -176,6 +190,28 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
     private void Registered(EntryRecord record)
     {
         if (!_starting.TryGetValue(record.Key, out var starting) || !starting.Process.Equals(record.Pid)) return;
+        if (starting.DurableKind is { } kind)
+        {
+            // Its callers hear of it once the key is in the durable set: from then on, it outlives this node.
+            starting.Record = record;
+            _durable.Add(starting.Process);
+            _durableKeeper.Tell(new DurableStarted(record.Key, kind));
+            return;
+        }
+        Answer(starting, record);
+    }
+
+    private void DurablyRegistered(IReadOnlyList<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (_starting.TryGetValue(key, out var starting) && starting.Record is { } record)
+                Answer(starting, record);
+        }
+    }
+
+    private void Answer(Starting starting, EntryRecord record)
+    {
         _starting.Remove(record.Key);
         foreach (var client in starting.Clients)
             _answers.Answer(client, SpawnResult.Holder(record));
@@ -185,6 +221,8 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
     {
         var failure = _startFailures.Remove(process, out var cause) ? cause : null;
         if (!_keyOf.Remove(process, out var key)) return;
+        if (_durable.Remove(process) && !ShuttingDown())
+            _durableKeeper.Tell(new DurableStopped(key));
         if (!_starting.TryGetValue(key, out var starting) || !starting.Process.Equals(process)) return;
         _starting.Remove(key);
         var result = failure is null
@@ -193,6 +231,14 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
         foreach (var client in starting.Clients)
             _answers.Answer(client, result);
     }
+
+    /// <summary>
+    /// Whether this node is on its way out: its processes stop with it, and their keys stay durable
+    /// so that the survivors start them again.
+    /// </summary>
+    private bool ShuttingDown() =>
+        CoordinatedShutdown.Get(Context.System).ShutdownReason is not null || !Membership.Counts(_cluster.SelfMember) ||
+        _cluster.SelfMember.Status is MemberStatus.Leaving or MemberStatus.Exiting;
 
     /// <summary>A process that neither started nor stopped, or a registry actor that did not answer (it answers unless it is restarting): the clients ask again.</summary>
     private void GiveUpSlowStarts()
@@ -231,8 +277,19 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
             agent.Stopped(child);
     }
 
-    /// <summary>A process starting, then being registered; the clients wait for the answer.</summary>
-    private sealed record Starting(IActorRef Process, TimeSpan Since, List<IActorRef> Clients);
+    /// <summary>
+    /// A process starting, then being registered; the clients wait for the answer.
+    /// <see cref="DurableKind"/>: its kind, when durable; such a process waits, registered
+    /// (<see cref="Record"/>), until its key is in the durable set.
+    /// </summary>
+    private sealed class Starting(IActorRef process, TimeSpan since, List<IActorRef> clients, string? durableKind)
+    {
+        public IActorRef Process { get; } = process;
+        public TimeSpan Since { get; } = since;
+        public List<IActorRef> Clients { get; } = clients;
+        public string? DurableKind { get; } = durableKind;
+        public EntryRecord? Record { get; set; }
+    }
 
     private sealed class SendResults
     {

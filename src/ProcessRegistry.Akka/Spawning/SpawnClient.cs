@@ -85,8 +85,9 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
 
     private void Request(SpawnRequest request, IActorRef caller)
     {
-        // Registered while the request was on its way here (by another node's spawn, say).
-        if (_view.TryGet(request.Key, out var known) && !Processes.IsKnownDead(known.Pid))
+        // Registered while the request was on its way here (by another node's spawn, say); not a
+        // record of a node that was removed, which this node's registry may not have pruned yet.
+        if (_view.TryGet(request.Key, out var known) && !Processes.IsKnownDead(known.Pid) && IsMember(known.Owner))
         {
             caller.Tell(known.Pid);
             return;
@@ -99,6 +100,9 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         _pending[request.Key] = new Pending(request, [caller], _clock.Now, _clock.Now + _settings.SpawnTimeout);
         Queue(request);
     }
+
+    private bool IsMember(UniqueAddress node) =>
+        node.Equals(_cluster.SelfUniqueAddress) || _cluster.State.Members.Any(member => member.UniqueAddress.Equals(node) && Membership.Counts(member));
 
     private void Queue(SpawnRequest request)
     {

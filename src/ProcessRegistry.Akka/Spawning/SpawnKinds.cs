@@ -16,14 +16,16 @@ internal sealed class SpawnKinds
     private readonly ConcurrentDictionary<string, SpawnKind> _kinds = new(StringComparer.Ordinal);
 
     /// <exception cref="ArgumentException">A bad name, or a kind of that name was added already.</exception>
-    public void Add(string name, Func<string, Props> factory, string? role)
+    public void Add(string name, Func<string, Props> factory, SpawnKindOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var role = options.Role;
         if (NameProblem(name) is { } problem)
             throw new ArgumentException(problem, nameof(name));
         ArgumentNullException.ThrowIfNull(factory);
         if (role is { Length: 0 })
             throw new ArgumentException("A kind's role is null (any node) or a role name, not empty.", nameof(role));
-        if (!_kinds.TryAdd(name, new SpawnKind(name, factory, role)))
+        if (!_kinds.TryAdd(name, new SpawnKind(name, factory, role, options.Durable)))
             throw new ArgumentException($"Spawn kind '{name}' was added on this node already.", nameof(name));
     }
 
@@ -56,5 +58,8 @@ internal sealed class SpawnKinds
     private static string NameForMessage(string name) => name.Length > MaxNameLength ? name[..MaxNameLength] + "…" : WellFormedText.Printable(name);
 }
 
-/// <summary>A spawn kind: its name, the factory of a key's props, and the role its hosts must have (null: any).</summary>
-internal sealed record SpawnKind(string Name, Func<string, Props> Factory, string? Role);
+/// <summary>
+/// A spawn kind: its name, the factory of a key's props, the role its hosts must have (null: any),
+/// and whether its keys are started again when their node is removed.
+/// </summary>
+internal sealed record SpawnKind(string Name, Func<string, Props> Factory, string? Role, bool Durable);

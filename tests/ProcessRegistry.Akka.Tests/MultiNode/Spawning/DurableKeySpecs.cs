@@ -1,0 +1,170 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using ProcessRegistry.Akka.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ProcessRegistry.Akka.Tests.MultiNode.Spawning;
+
+/// <summary>
+/// Durable keys: a key spawned by a durable kind is started again on a survivor when its node is
+/// removed, without any caller, exactly once; a key that stopped by itself is not; and what a
+/// member writes into the durable set is read as untrusted input.
+/// </summary>
+public sealed class DurableKeySpecs(ITestOutputHelper output) : ClusterSpec(output)
+{
+    private const string Kept = "kept", Plain = "plain";
+
+    [Fact]
+    public async Task A_downed_nodes_durable_keys_start_again_on_the_survivors_exactly_once_without_a_caller()
+    {
+        var nodes = await StartCluster(3);
+        await AwaitSpawnRegions(nodes);
+        var (a, c) = (nodes[0], nodes[2]);
+        var (keptProps, keptRun) = CountedProcess.ForNewRun();
+        var (plainProps, plainRun) = CountedProcess.ForNewRun();
+        AddKinds(nodes, keptProps, plainProps);
+        var kept = await SpawnAll(nodes, "kept", Kept, 150);
+        var plain = await SpawnAll(nodes, "plain", Plain, 150);
+        var keptOnC = KeysOn(a, c, kept);
+        var plainOnC = KeysOn(a, c, plain);
+        Assert.NotEmpty(keptOnC);
+        Assert.NotEmpty(plainOnC);
+
+        Cluster.Get(a).Down(AddressOf(c));
+
+        // Nobody calls: the survivors start every durable key of c again, once.
+        await AwaitAssertAsync(() => Assert.All(keptOnC, key => AssertRunsElsewhere(a, c, key)), Patience);
+        await AwaitAssertAsync(() => Assert.All(plainOnC, key => Assert.False(a.Registry().IsRegistered(key))), Patience);
+        var expected = kept.Length + keptOnC.Count;
+        Assert.Equal(expected, CountedProcess.StartsOf(keptRun));
+        await AssertStays(() => CountedProcess.StartsOf(keptRun) == expected, "a durable key started twice");
+        Assert.Equal(plain.Length, CountedProcess.StartsOf(plainRun));
+        Assert.All(plainOnC, key => Assert.False(a.Registry().IsRegistered(key)));
+        foreach (var key in keptOnC.Take(10))
+        {
+            a.Registry().GetPid(key)!.Tell("ping", TestActor);
+            await ExpectMsgAsync("pong", Patience);
+        }
+    }
+
+    [Fact]
+    public async Task A_durable_key_whose_process_stopped_by_itself_does_not_start_again_when_its_node_goes()
+    {
+        var nodes = await StartCluster(3);
+        await AwaitSpawnRegions(nodes);
+        var (a, c) = (nodes[0], nodes[2]);
+        var (keptProps, keptRun) = CountedProcess.ForNewRun();
+        AddKinds(nodes, keptProps, keptProps);
+        var kept = await SpawnAll(nodes, "stopping", Kept, 60);
+        var onC = KeysOn(a, c, kept);
+        var stopped = onC.Take(onC.Count / 2).ToList();
+        foreach (var key in stopped)
+            a.Registry().GetPid(key)!.Tell("stop");
+        // A key leaves the durable set once its removal reached a majority of the nodes.
+        await AwaitAssertAsync(async () =>
+        {
+            var set = await DurableSet(a);
+            Assert.All(stopped, key => Assert.DoesNotContain(key, set));
+            Assert.All(stopped, key => Assert.False(a.Registry().IsRegistered(key)));
+        }, Patience);
+
+        Cluster.Get(a).Down(AddressOf(c));
+
+        var running = onC.Except(stopped).ToList();
+        await AwaitAssertAsync(() => Assert.All(running, key => AssertRunsElsewhere(a, c, key)), Patience);
+        var expected = kept.Length + running.Count;
+        await AssertStays(() => CountedProcess.StartsOf(keptRun) == expected, "a key that stopped by itself started again");
+        Assert.All(stopped, key => Assert.False(a.Registry().IsRegistered(key)));
+    }
+
+    [Fact]
+    public async Task Ill_formed_entries_a_member_writes_into_the_durable_set_are_ignored_and_the_rest_of_it_still_works()
+    {
+        var nodes = await StartCluster(2);
+        await AwaitSpawnRegions(nodes);
+        var (a, b) = (nodes[0], nodes[1]);
+        var (keptProps, keptRun) = CountedProcess.ForNewRun();
+        AddKinds(nodes, keptProps, keptProps);
+        var bucket = new LWWDictionaryKey<string, string>("process-registry-durable-0");
+        var writer = Cluster.Get(b);
+        var gone = "akka.tcp://registry-spec@127.0.0.1:1";
+        var entries = new Dictionary<string, string>
+        {
+            ["bad/not-three-parts"] = "kept",
+            ["bad/kind-name"] = $"no such kind!\u001f{gone}\u001f7",
+            ["bad/uid"] = $"kept\u001f{gone}\u001fseven",
+            ["bad/unknown-kind"] = $"unknown\u001f{gone}\u001f7",
+            [new string('k', 600)] = $"kept\u001f{gone}\u001f7",
+            ["good/orphan"] = $"kept\u001f{gone}\u001f7",
+        };
+        var update = Dsl.Update(bucket, LWWDictionary<string, string>.Empty, WriteLocal.Instance, set =>
+            entries.Aggregate(set, (current, entry) => current.SetItem(writer, entry.Key, entry.Value)));
+        var written = await b.Registry().Replicator.Ask<IUpdateResponse>(update, Patience);
+        Assert.True(written.IsSuccessful);
+
+        // A well-formed entry of a node that is gone is a durable key without a node: it starts.
+        await AwaitAssertAsync(() => Assert.True(a.Registry().IsRegistered("good/orphan")), Patience);
+        await AssertStays(() => CountedProcess.StartsOf(keptRun) == 1, "an ill-formed entry started a process");
+        Assert.All(entries.Keys.Where(key => key != "good/orphan"), key => Assert.False(a.Registry().IsRegistered(key)));
+    }
+
+    /// <summary>The keys of the durable set in <paramref name="node"/>'s replica.</summary>
+    private static async Task<HashSet<string>> DurableSet(ActorSystem node)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < node.Registry().Settings.DurableKeyCount; i++)
+        {
+            var bucket = new LWWDictionaryKey<string, string>("process-registry-durable-" + i);
+            var response = await node.Registry().Replicator.Ask<IGetResponse>(Dsl.Get(bucket, ReadLocal.Instance), Patience);
+            if (response.IsSuccessful)
+                keys.UnionWith(response.Get(bucket).Keys);
+        }
+        return keys;
+    }
+
+    private static void AddKinds(ActorSystem[] nodes, Props kept, Props plain)
+    {
+        foreach (var node in nodes)
+        {
+            node.Registry().AddKind(Kept, _ => kept, new SpawnKindOptions { Durable = true });
+            node.Registry().AddKind(Plain, _ => plain);
+        }
+    }
+
+    /// <summary>Spawns <paramref name="count"/> keys of <paramref name="kind"/> from every node in turn, and waits until the first node holds them all.</summary>
+    private async Task<string[]> SpawnAll(ActorSystem[] nodes, string prefix, string kind, int count)
+    {
+        var keys = Enumerable.Range(0, count).Select(i => $"{prefix}/{i}").ToArray();
+        await Task.WhenAll(keys.Select((key, i) => nodes[i % nodes.Length].Registry().GetPid(key, kind)));
+        await AwaitAssertAsync(() => Assert.All(keys, key => Assert.True(nodes[0].Registry().IsRegistered(key), key)), Patience);
+        return keys;
+    }
+
+    private static void AssertRunsElsewhere(ActorSystem reader, ActorSystem gone, string key)
+    {
+        var entry = reader.Registry().Lookup(key);
+        Assert.NotNull(entry);
+        Assert.NotEqual(AddressOf(gone), entry.Node);
+    }
+
+    private static List<string> KeysOn(ActorSystem reader, ActorSystem host, string[] keys) =>
+        keys.Where(key => AddressOf(host).Equals(reader.Registry().Lookup(key)?.Node)).ToList();
+
+    /// <summary>
+    /// Fails if <paramref name="holds"/> stops holding within three durable check intervals: long
+    /// enough for every keeper to look again at every durable key.
+    /// </summary>
+    private async Task AssertStays(Func<bool> holds, string failure)
+    {
+        var checks = Sys.Registry().Settings.DurableCheckInterval * 3;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < checks)
+        {
+            Assert.True(holds(), failure);
+            await Task.Delay(50);
+        }
+        Assert.True(holds(), failure);
+    }
+}
