@@ -173,12 +173,12 @@ public sealed class ProcessRegistrySettings
         return $"{actorType.FullName}, {actorType.Assembly.GetName().Name}";
     }
 
-    /// <summary>DData's durable storage of the durable set's keys alone, in LightningDB under <paramref name="directory"/>.</summary>
+    /// <summary>DData's durable storage of the durable set's keys alone, in files under <paramref name="directory"/>.</summary>
     private static Config DurableStorage(string directory) =>
         ConfigurationFactory.ParseString($$"""
             durable.keys = ["{{DurableKeyPrefix}}*"]
-            durable.store-actor-class = "Akka.DistributedData.LightningDB.LmdbDurableStore, Akka.DistributedData.LightningDB"
-            durable.lmdb.dir = "{{directory.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}}"
+            durable.store-actor-class = "ProcessRegistry.Akka.Backstop.FileDurableStore, ProcessRegistry.Akka"
+            durable.file.dir = "{{directory.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}}"
             """);
 
     /// <summary>"Namespace.Type, Assembly": an assembly-qualified name without version, culture or key.</summary>
