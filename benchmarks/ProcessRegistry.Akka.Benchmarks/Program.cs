@@ -5,6 +5,7 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- placement [keys before] [keys after] [runs]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- respawn [keys per kind] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- roundtrip [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup [BenchmarkDotNet arguments]
@@ -50,6 +51,20 @@ switch (mode)
         {
             var placed = await PlacementBenchmark.Run(placedBefore, placedAfter);
             Console.WriteLine($"| {run} | {placed.JoinerShare:P1} | {placed.LowestShareBefore:P1}–{placed.HighestShareBefore:P1} | {placed.BeforePerSecond:F0} | {placed.AfterPerSecond:F0} |");
+            CollectPreviousCluster();
+        }
+        return 0;
+    case "respawn":
+        var perKind = args.Length > 1 ? int.Parse(args[1]) : 3000;
+        var respawnRuns = args.Length > 2 ? int.Parse(args[2]) : 1;
+        Console.WriteLine($"Respawn: {perKind} keys of a durable kind and {perKind} of a plain one spawned on 3 nodes, then the third is downed; loopback; {respawnRuns} run(s), each on a new cluster.");
+        Console.WriteLine();
+        Console.WriteLine("| run | keys of the downed node (durable + plain) | downed until removed | removed until every durable key runs again, no caller | removed until a caller got every plain key |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        for (var run = 1; run <= respawnRuns; run++)
+        {
+            var respawn = await RespawnBenchmark.Run(perKind);
+            Console.WriteLine($"| {run} | {respawn.DurableKeys} + {respawn.PlainKeys} | {respawn.DownToRemoved.TotalMilliseconds:F0} ms | {respawn.DurableBack.TotalMilliseconds:F0} ms | {respawn.PlainBack.TotalMilliseconds:F0} ms |");
             CollectPreviousCluster();
         }
         return 0;
@@ -117,7 +132,7 @@ switch (mode)
         BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, register, roundtrip, scale, lookup.");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, register, roundtrip, scale, lookup.");
         return 2;
 }
 

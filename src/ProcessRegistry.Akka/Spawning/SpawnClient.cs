@@ -26,6 +26,12 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private readonly Dictionary<int, List<SpawnRequest>> _unsent = new();
     // How long a spawn on a node that is not an Up member waits (it may be about to join) before it fails.
     private static readonly TimeSpan NotMemberGrace = TimeSpan.FromSeconds(1);
+    // After a member's removal, when the requests then in flight are sent again: a request sent to
+    // the removed node's region is lost, and the shards it hosted are allocated again within moments
+    // (or, when it ran the coordinator, once the next oldest node took over), not after a whole
+    // attempt-timeout. A request that was not lost is answered twice, and the second answer ignored.
+    private static readonly TimeSpan[] ResendsAfterRemoval =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
 
     private readonly FlushPacing _batches;
     private IActorRef? _region;
@@ -52,7 +58,10 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         var shortest = Math.Min(_settings.SpawnAttemptTimeout.Ticks, _settings.SpawnTimeout.Ticks);
         var check = TimeSpan.FromTicks(Math.Clamp(shortest / 10, TimeSpan.TicksPerMillisecond * 20, TimeSpan.TicksPerSecond));
         Timers.StartPeriodicTimer(nameof(CheckPending), CheckPending.Instance, check);
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
     }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     protected override void OnReceive(object message)
     {
@@ -69,6 +78,13 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
                 break;
             case CheckPending:
                 RetryOrExpire();
+                break;
+            case ClusterEvent.MemberRemoved:
+                for (var i = 0; i < ResendsAfterRemoval.Length; i++)
+                    Timers.StartSingleTimer((nameof(ResendInFlight), i), ResendInFlight.Instance, ResendsAfterRemoval[i]);
+                break;
+            case ResendInFlight:
+                Resend();
                 break;
             case RegionStarted started:
                 _region = started.Region;
@@ -216,6 +232,17 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         }
     }
 
+    /// <summary>Sends again every request still waiting for its answer (those queued go anyway).</summary>
+    private void Resend()
+    {
+        foreach (var pending in _pending.Values)
+        {
+            if (pending.SentAt == TimeSpan.MaxValue) continue;
+            pending.SentAt = TimeSpan.MaxValue;
+            Queue(pending.Request);
+        }
+    }
+
     private void FailWaitingOnNonMember(TimeSpan now)
     {
         var status = _cluster.SelfMember.Status;
@@ -255,5 +282,10 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private sealed class CheckPending
     {
         public static readonly CheckPending Instance = new();
+    }
+
+    private sealed class ResendInFlight
+    {
+        public static readonly ResendInFlight Instance = new();
     }
 }
