@@ -33,6 +33,7 @@ public sealed class ClusterProcessRegistry : IExtension
     private readonly RegistryEventPublisher _events;
     private readonly Readiness _readiness = new();
     private readonly SpawnKinds _kinds = new();
+    private readonly MovingKeys _moving;
     // The path every LocalReply shows; nothing resolves it, replies reach it by reference.
     private readonly ActorPath _replyPath;
 
@@ -56,9 +57,11 @@ public sealed class ClusterProcessRegistry : IExtension
         _events = new RegistryEventPublisher(system.EventStream);
         var registry = Registry.RegistryActor.Props(new RegistryActorParts(Settings, Clock, new VersionClock(Clock), _readiness, _view, Replicator, Buckets, CreateResolver(Settings.ConflictResolver), _metrics, _events));
         RegistryActor = system.SystemActorOf(RegistrySupervisor.Props(registry), Settings.Name);
-        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, RegistryActor, SpawnRegion.Start(system, Settings, Clock, _view, _kinds)), Settings.Name + "-spawn");
+        _moving = new MovingKeys(_view, () => Clock.Now);
+        _spawnClient = system.SystemActorOf(SpawnClient.Props(Settings, Clock, _view, _moving, RegistryActor, SpawnRegion.Start(system, Settings, Clock, _view, _kinds)), Settings.Name + "-spawn");
         var durableKeeper = system.SystemActorOf(DurableKeeper.Props(Settings, Clock, Replicator, _spawnClient, _kinds, _view), Settings.Name + DurableKeeper.NameSuffix);
-        system.SystemActorOf(SpawnAgent.Props(_view, RegistryActor, durableKeeper, _kinds, Settings, Clock), Settings.Name + SpawnAgent.NameSuffix);
+        var agent = system.SystemActorOf(SpawnAgent.Props(_view, _moving, RegistryActor, durableKeeper, _kinds, Settings, Clock), Settings.Name + SpawnAgent.NameSuffix);
+        SpawnAgent.HandOffOnLeaving(system, agent);
     }
 
     /// <summary>This registry's settings.</summary>
@@ -179,10 +182,21 @@ public sealed class ClusterProcessRegistry : IExtension
     private Task<IActorRef> Spawn(SpawnRequest request, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<IActorRef>(cancellationToken);
+        if (_moving.TryGetMove(request.Key, out var moved))
+            return AfterMove(moved, request, cancellationToken);
         var reply = new LocalReply<IActorRef>(_system.Provider, _replyPath, SpawnAnswer);
         _spawnClient.Tell(request, reply);
         // The client answers every request, with a TimeoutException once spawn.timeout passed.
         return cancellationToken.CanBeCanceled ? reply.Answer.WaitAsync(cancellationToken) : reply.Answer;
+    }
+
+    /// <summary>A spawn of a key whose process is moving: its successor, or, when the move ended without one, a spawn as usual.</summary>
+    private async Task<IActorRef> AfterMove(Task<IActorRef?> moved, SpawnRequest request, CancellationToken cancellationToken)
+    {
+        var successor = await moved.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (successor is not null) return successor;
+        if (TryRead(request.Key, out var entry)) return entry.Pid;
+        return await Spawn(request, cancellationToken).ConfigureAwait(false);
     }
 
     private static IActorRef SpawnAnswer(object answer) => answer switch
@@ -201,7 +215,7 @@ public sealed class ClusterProcessRegistry : IExtension
     public IActorRef RefFor(string key)
     {
         ValidateKey(key);
-        return new KeyBoundActorRef(GetPid, spawn: null, _system, key);
+        return new KeyBoundActorRef(GetPid, spawn: null, _moving, _system, key);
     }
 
     /// <summary>
@@ -214,7 +228,7 @@ public sealed class ClusterProcessRegistry : IExtension
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(props);
         PropsCheck.RequestFor(_system, Settings, key, props);
-        return new KeyBoundActorRef(GetPid, k => GetPid(k, props), _system, key);
+        return new KeyBoundActorRef(GetPid, k => GetPid(k, props), _moving, _system, key);
     }
 
     /// <summary>
@@ -226,7 +240,7 @@ public sealed class ClusterProcessRegistry : IExtension
     {
         ValidateKey(key);
         _kinds.Get(kind, nameof(kind));
-        return new KeyBoundActorRef(GetPid, k => GetPid(k, kind), _system, key);
+        return new KeyBoundActorRef(GetPid, k => GetPid(k, kind), _moving, _system, key);
     }
 
     /// <summary>Reads the process registered under <paramref name="key"/> from this node's replica.</summary>

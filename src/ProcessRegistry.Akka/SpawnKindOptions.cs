@@ -14,4 +14,13 @@ public sealed record SpawnKindOptions
     /// set, the keys also come back after the whole cluster was stopped and started again.
     /// </summary>
     public bool Durable { get; init; }
+
+    /// <summary>
+    /// Whether the kind's processes move with their state when their node leaves the cluster
+    /// gracefully: each is sent <see cref="HandOff"/>, answers with its state, and a successor on
+    /// another member receives that state first and takes over the key. Messages sent through
+    /// <see cref="ClusterProcessRegistry.RefFor(string, string)"/> while a key moves wait, and reach
+    /// the successor in order. Without it, a leaving node's processes stop with it.
+    /// </summary>
+    public bool HandOff { get; init; }
 }

@@ -71,7 +71,8 @@ internal sealed class OwnerCommands(
         var registeredAt = owned is not null && owned.Pid.Equals(command.Pid)
             ? owned.RegisteredAtTicks
             : clock.WallTicks;
-        var record = new EntryRecord(command.Key, command.Pid, books.Self, command.Metadata, registeredAt, books.NextVersion(command.Key), null);
+        var version = command.Force ? books.NextVersionOver(command.Key, command.Over) : books.NextVersion(command.Key);
+        var record = new EntryRecord(command.Key, command.Pid, books.Self, command.Metadata, registeredAt, version, null);
         books.Own(record);
         books.Write(record);
         metrics.Registered();

@@ -7,9 +7,11 @@ namespace ProcessRegistry.Akka.Registry;
 /// <summary>Register <paramref name="Pid"/> under <paramref name="Key"/>; handled by the node that hosts the pid.</summary>
 /// <remarks>
 /// <paramref name="Forced"/>, when it is this node's <see cref="LocalOnly.Mark"/>, replaces a live
-/// holder: spawn hosts use it, whose single activation comes from sharding. It never travels.
+/// holder: spawn hosts use it, whose single activation comes from sharding. It never travels, nor
+/// does <paramref name="Over"/>: a forced registration's version is newer than it (a handed-off
+/// key's successor registers over its predecessor's removal, whatever the two clocks say).
 /// </remarks>
-internal sealed record RegisterCommand(string Key, IActorRef Pid, ImmutableDictionary<string, string> Metadata, LocalOnly? Forced = null)
+internal sealed record RegisterCommand(string Key, IActorRef Pid, ImmutableDictionary<string, string> Metadata, LocalOnly? Forced = null, long Over = 0)
 {
     public bool Force => LocalOnly.Carries(Forced);
 }

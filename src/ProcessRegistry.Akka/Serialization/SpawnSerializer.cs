@@ -16,6 +16,11 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
     private const string SpawnResultsManifest = "P";
     private const string SpawnBatchManifest = "G";
     private const string StartBatchManifest = "S";
+    private const string KeysMovingManifest = "M";
+    private const string KeysMovingSeenManifest = "m";
+    private const string PrepareSuccessorsManifest = "R";
+    private const string SuccessorsReadyManifest = "r";
+    private const string RegisterSuccessorsManifest = "T";
 
     // How a request names what to start.
     private const byte PropsTag = 0, KindTag = 1;
@@ -35,6 +40,11 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
         SpawnResults => SpawnResultsManifest,
         SpawnBatch => SpawnBatchManifest,
         StartBatch => StartBatchManifest,
+        KeysMoving => KeysMovingManifest,
+        KeysMovingSeen => KeysMovingSeenManifest,
+        PrepareSuccessors => PrepareSuccessorsManifest,
+        SuccessorsReady => SuccessorsReadyManifest,
+        RegisterSuccessors => RegisterSuccessorsManifest,
         _ => throw CannotSerialize(o),
     };
 
@@ -52,6 +62,32 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
             case SpawnResults results:
                 WriteSpawnResults(writer, results.Results);
                 break;
+            case KeysMoving moving:
+                WriteList(writer, moving.Keys, writer.Write);
+                break;
+            case KeysMovingSeen:
+                break;
+            case PrepareSuccessors prepare:
+                WriteList(writer, prepare.Keys, key =>
+                {
+                    writer.Write(key.Key);
+                    writer.Write(key.Kind);
+                });
+                break;
+            case SuccessorsReady ready:
+                WriteList(writer, ready.Successors, successor =>
+                {
+                    writer.Write(successor.Key);
+                    RecordFormat.WriteRef(writer, successor.Successor);
+                });
+                break;
+            case RegisterSuccessors register:
+                WriteList(writer, register.Keys, key =>
+                {
+                    writer.Write(key.Key);
+                    writer.Write(key.Over);
+                });
+                break;
             default:
                 throw CannotSerialize(obj);
         }
@@ -62,8 +98,32 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
         SpawnBatchManifest => new SpawnBatch(reader.Read7BitEncodedInt(), ReadRequests(reader)),
         StartBatchManifest => ReadStartBatch(reader),
         SpawnResultsManifest => new SpawnResults(ReadSpawnResults(reader)),
+        KeysMovingManifest => new KeysMoving(ReadList(reader, reader.ReadString)),
+        KeysMovingSeenManifest => KeysMovingSeen.Instance,
+        PrepareSuccessorsManifest => new PrepareSuccessors(ReadList(reader, () => (reader.ReadString(), reader.ReadString()))),
+        SuccessorsReadyManifest => new SuccessorsReady(ReadList(reader, () => (reader.ReadString(), Records.ReadRef(reader)))),
+        RegisterSuccessorsManifest => new RegisterSuccessors(ReadList(reader, () => (reader.ReadString(), reader.ReadInt64()))),
         _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(SpawnSerializer)}."),
     };
+
+    private static void WriteList<T>(BinaryWriter writer, IReadOnlyList<T> items, Action<T> write)
+    {
+        writer.Write7BitEncodedInt(items.Count);
+        foreach (var item in items)
+            write(item);
+    }
+
+    /// <summary>A count, then that many items; a count larger than what is left of the payload is refused before anything is allocated.</summary>
+    private static T[] ReadList<T>(BinaryReader reader, Func<T> read)
+    {
+        var count = reader.Read7BitEncodedInt();
+        if (count < 0 || count > reader.BaseStream.Length - reader.BaseStream.Position)
+            throw new SerializationException($"A list of {count} items cannot fit in what is left of the message.");
+        var items = new T[count];
+        for (var i = 0; i < count; i++)
+            items[i] = read();
+        return items;
+    }
 
     /// <summary>
     /// The requests' props shapes first, each once (a batch mostly spawns one kind of actor, and a

@@ -80,12 +80,12 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case DurableStarted started:
+            case DurableStarted started when LocalOnly.Carries(started.Mark):
                 _agent = Sender;
                 Unwritten(started.Key)[started.Key] = DurableKey.On(started.Kind, _cluster.SelfUniqueAddress);
                 _writes.Request(Self, Timers, 1);
                 break;
-            case DurableStopped stopped:
+            case DurableStopped stopped when LocalOnly.Carries(stopped.Mark):
                 Unwritten(stopped.Key)[stopped.Key] = null;
                 _writes.Request(Self, Timers, 1);
                 break;
@@ -162,7 +162,7 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     private static void Written(DurableWrite write)
     {
         if (write.Started.Count > 0)
-            write.Agent.Tell(new DurableWritten(write.Started));
+            write.Agent.Tell(new DurableWritten(write.Started, LocalOnly.Mark));
     }
 
     /// <summary>Takes a DData key's new content, leaving out entries that are not well formed (any member can write them).</summary>

@@ -12,6 +12,10 @@ namespace ProcessRegistry.Akka.Spawning;
 /// </summary>
 internal static class Placement
 {
+    /// <summary>Whether a member may host a process: it has the spawn role (when there is one) and the kind's role (when it has one).</summary>
+    public static bool MayHost(Member member, string spawnRole, SpawnKind? kind) =>
+        (string.IsNullOrEmpty(spawnRole) || member.HasRole(spawnRole)) && (kind?.Role is not { } role || member.HasRole(role));
+
     /// <summary>What a member brings to every key's score: computed once per member, not once per key.</summary>
     public static long WeightOf(Member member) =>
         (uint)StableHash.Of(member.Address.ToString()) ^ ((long)member.UniqueAddress.Uid << 16);

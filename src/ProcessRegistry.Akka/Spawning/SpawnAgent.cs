@@ -20,7 +20,7 @@ namespace ProcessRegistry.Akka.Spawning;
 /// The host decides (one per shard, so one decision per key); the agent starts. A process then
 /// costs one actor (the user's process), wherever the key is placed.
 /// </remarks>
-internal sealed class SpawnAgent : UntypedActor, IWithTimers
+internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
 {
     /// <summary>The agent of every node is at <c>/system/{name}{NameSuffix}</c>.</summary>
     public const string NameSuffix = "-spawn-agent";
@@ -44,6 +44,11 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
     private readonly SpawnKinds _kinds;
     private readonly SpawnAnswers _answers;
     private readonly IActorRef _durableKeeper;
+    private readonly MovingKeys _moving;
+    // The path of the replies processes send their state to; nothing resolves it.
+    private readonly ActorPath _replyPath;
+    // Running processes of kinds that hand off, and their kind.
+    private readonly Dictionary<IActorRef, SpawnKind> _handsOff = new();
     // Running processes of durable kinds: their keys stay in the durable set until they stop by themselves.
     private readonly HashSet<IActorRef> _durable = new();
 
@@ -51,8 +56,10 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
     /// <paramref name="registry"/>: this node's registry actor, which registers what the agent starts;
     /// <paramref name="durableKeeper"/>: this node's <see cref="DurableKeeper"/>, told of durable keys that start and stop.
     /// </remarks>
-    public SpawnAgent(LocalView view, IActorRef registry, IActorRef durableKeeper, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock)
+    public SpawnAgent(LocalView view, MovingKeys moving, IActorRef registry, IActorRef durableKeeper, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock)
     {
+        _moving = moving;
+        _replyPath = ((ExtendedActorSystem)Context.System).Provider.TempPath();
         _durableKeeper = durableKeeper;
         _view = view;
         _registry = registry;
@@ -69,11 +76,16 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
 
     // A mailbox named in the props spares Akka's ActorOf the reflection over the actor type's
     // mailbox requirements (and the lock of a Lazy) that an unnamed one costs.
-    public static Props Props(LocalView view, IActorRef registry, IActorRef durableKeeper, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock) =>
-        global::Akka.Actor.Props.Create(() => new SpawnAgent(view, registry, durableKeeper, kinds, settings, clock)).WithMailbox("akka.actor.default-mailbox");
+    public static Props Props(LocalView view, MovingKeys moving, IActorRef registry, IActorRef durableKeeper, SpawnKinds kinds, ProcessRegistrySettings settings, RegistryClock clock) =>
+        global::Akka.Actor.Props.Create(() => new SpawnAgent(view, moving, registry, durableKeeper, kinds, settings, clock)).WithMailbox("akka.actor.default-mailbox");
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer(nameof(CheckStarts), CheckStarts.Instance, _startTimeout);
+        _cluster.Subscribe(Self, typeof(ClusterEvent.MemberRemoved));
+    }
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     protected override SupervisorStrategy SupervisorStrategy() => new ChildSupervision(this);
 
@@ -94,7 +106,7 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
             case RegisterAccepted accepted:
                 Registered(accepted.Record);
                 break;
-            case DurableWritten written:
+            case DurableWritten written when LocalOnly.Carries(written.Mark):
                 DurablyRegistered(written.Keys);
                 break;
             case RegisterRejected:
@@ -106,9 +118,18 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
                 break;
             case CheckStarts:
                 GiveUpSlowStarts();
+                _moving.Expire(_settings.SpawnTimeout);
+                break;
+            case ClusterEvent.MemberRemoved removed:
+                _moving.NodeRemoved(removed.Member.Address);
+                break;
+            case KeysMoving moving:
+                if (!Membership.Admits(_cluster, Sender, _log, "keys moving")) break;
+                MarkMoving(moving.Keys, Sender);
                 break;
             default:
-                Unhandled(message);
+                if (!OnDeparture(message) && !OnArrival(message))
+                    Unhandled(message);
                 break;
         }
     }
@@ -161,15 +182,17 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
             return;
         }
         _keyOf[process] = key;
-        _starting[key] = new Starting(process, _clock.Now, [client], DurableKind(request));
+        _starting[key] = new Starting(process, _clock.Now, [client], KindOf(request));
         // A process answers only once its constructor ran: one that throws is never registered,
         // and its caller gets the exception rather than a pid that is already dead.
         process.Tell(StartedProbe);
     }
 
-    /// <summary>The request's kind when it is a durable one.</summary>
-    private string? DurableKind(SpawnRequest request) =>
-        request.Kind is { } name && _kinds.TryGet(name, out var kind) && kind.Durable ? name : null;
+    private SpawnKind? KindOf(SpawnRequest request) => request.Kind is { } name && _kinds.TryGet(name, out var kind) ? kind : null;
+
+    /// <summary>The agent of <paramref name="node"/>.</summary>
+    public static IActorRef At(ActorSystem system, ProcessRegistrySettings settings, Address node) =>
+        ((ExtendedActorSystem)system).Provider.ResolveActorRef(new RootActorPath(node) / "system" / (settings.Name + NameSuffix));
 
     /// <summary>The props the kind's factory makes for the key on this node; throws, saying why, when this node cannot host the kind.</summary>
     private Props? PropsOfKind(string key, string kind)
@@ -190,12 +213,14 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
     private void Registered(EntryRecord record)
     {
         if (!_starting.TryGetValue(record.Key, out var starting) || !starting.Process.Equals(record.Pid)) return;
-        if (starting.DurableKind is { } kind)
+        if (starting.Kind is { HandOff: true } handsOff)
+            _handsOff[starting.Process] = handsOff;
+        if (starting.Kind is { Durable: true } durable)
         {
             // Its callers hear of it once the key is in the durable set: from then on, it outlives this node.
             starting.Record = record;
             _durable.Add(starting.Process);
-            _durableKeeper.Tell(new DurableStarted(record.Key, kind));
+            _durableKeeper.Tell(new DurableStarted(record.Key, durable.Name, LocalOnly.Mark));
             return;
         }
         Answer(starting, record);
@@ -220,9 +245,10 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
     private void Stopped(IActorRef process)
     {
         var failure = _startFailures.Remove(process, out var cause) ? cause : null;
+        _handsOff.Remove(process);
         if (!_keyOf.Remove(process, out var key)) return;
         if (_durable.Remove(process) && !ShuttingDown())
-            _durableKeeper.Tell(new DurableStopped(key));
+            _durableKeeper.Tell(new DurableStopped(key, LocalOnly.Mark));
         if (!_starting.TryGetValue(key, out var starting) || !starting.Process.Equals(process)) return;
         _starting.Remove(key);
         var result = failure is null
@@ -278,16 +304,18 @@ internal sealed class SpawnAgent : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// A process starting, then being registered; the clients wait for the answer.
-    /// <see cref="DurableKind"/>: its kind, when durable; such a process waits, registered
-    /// (<see cref="Record"/>), until its key is in the durable set.
+    /// A process starting, then being registered; the clients wait for the answer. <see cref="Kind"/>:
+    /// its kind, when started by kind; a durable one waits, registered (<see cref="Record"/>),
+    /// until its key is in the durable set. <see cref="From"/>: for a successor, the node handing
+    /// its key off, which tells when to register it.
     /// </summary>
-    private sealed class Starting(IActorRef process, TimeSpan since, List<IActorRef> clients, string? durableKind)
+    private sealed class Starting(IActorRef process, TimeSpan since, List<IActorRef> clients, SpawnKind? kind, Address? from = null)
     {
         public IActorRef Process { get; } = process;
         public TimeSpan Since { get; } = since;
         public List<IActorRef> Clients { get; } = clients;
-        public string? DurableKind { get; } = durableKind;
+        public SpawnKind? Kind { get; } = kind;
+        public Address? From { get; } = from;
         public EntryRecord? Record { get; set; }
     }
 

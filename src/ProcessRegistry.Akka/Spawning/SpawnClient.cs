@@ -20,6 +20,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private readonly RegistryClock _clock;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly LocalView _view;
+    private readonly MovingKeys _moving;
     private readonly IActorRef _registry;
     private readonly Task<IActorRef> _regionStarted;
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
@@ -37,8 +38,9 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private IActorRef? _region;
     private int _waitingRequests;
 
-    public SpawnClient(ProcessRegistrySettings settings, RegistryClock clock, LocalView view, IActorRef registry, Task<IActorRef> regionStarted)
+    public SpawnClient(ProcessRegistrySettings settings, RegistryClock clock, LocalView view, MovingKeys moving, IActorRef registry, Task<IActorRef> regionStarted)
     {
+        _moving = moving;
         _settings = settings;
         _clock = clock;
         _view = view;
@@ -49,8 +51,8 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ProcessRegistrySettings settings, RegistryClock clock, LocalView view, IActorRef registry, Task<IActorRef> regionStarted) =>
-        global::Akka.Actor.Props.Create(() => new SpawnClient(settings, clock, view, registry, regionStarted));
+    public static Props Props(ProcessRegistrySettings settings, RegistryClock clock, LocalView view, MovingKeys moving, IActorRef registry, Task<IActorRef> regionStarted) =>
+        global::Akka.Actor.Props.Create(() => new SpawnClient(settings, clock, view, moving, registry, regionStarted));
 
     protected override void PreStart()
     {
@@ -117,6 +119,13 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         Queue(request);
     }
 
+    private bool WaitsForMove(string key)
+    {
+        if (!_moving.IsMoving(key)) return false;
+        _pending[key].SentAt = TimeSpan.MinValue;
+        return true;
+    }
+
     private bool IsMember(UniqueAddress node) =>
         node.Equals(_cluster.SelfUniqueAddress) || _cluster.State.Members.Any(member => member.UniqueAddress.Equals(node) && Membership.Counts(member));
 
@@ -139,8 +148,9 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         var now = _clock.Now;
         foreach (var (shard, queued) in _unsent)
         {
-            // Not those that expired while queued.
-            var requests = queued.Where(request => _pending.ContainsKey(request.Key));
+            // Not those that expired while queued, nor those whose process is moving: they wait
+            // for the next check (the host would place a key whose old holder just went elsewhere).
+            var requests = queued.Where(request => _pending.ContainsKey(request.Key) && !WaitsForMove(request.Key));
             foreach (var chunk in MessageChunks.Of(requests, request => 3 * request.Key.Length + request.Arguments.Length + 8))
             {
                 if (chunk.Count == 0) continue;

@@ -129,8 +129,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
 
     /// <summary>Whether a member may host the request: the spawn role, and the kind's own role.</summary>
     private bool MayHost(Member member, SpawnRequest request) =>
-        (string.IsNullOrEmpty(_settings.SpawnRole) || member.HasRole(_settings.SpawnRole)) &&
-        (request.Kind is null || !_kinds.TryGet(request.Kind, out var kind) || kind.Role is null || member.HasRole(kind.Role));
+        Placement.MayHost(member, _settings.SpawnRole, request.Kind is { } name && _kinds.TryGet(name, out var kind) ? kind : null);
 
     private string Requirement(SpawnRequest request) =>
         request.Kind is { } name && _kinds.TryGet(name, out var kind) && kind.Role is { } role
@@ -140,8 +139,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     /// <summary>Whether a node is still a member (a leaving one is, until it is removed).</summary>
     private bool IsMember(Address node) => _cluster.State.Members.Any(member => member.Address.Equals(node) && Membership.Counts(member));
 
-    private IActorRef AgentOn(Address node) =>
-        ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(new RootActorPath(node) / "system" / (_settings.Name + SpawnAgent.NameSuffix));
+    private IActorRef AgentOn(Address node) => SpawnAgent.At(Context.System, _settings, node);
 
     /// <summary>Keys placed a while ago: their agents answered or gave up by now, and the view has them or they are gone.</summary>
     private void Forget()

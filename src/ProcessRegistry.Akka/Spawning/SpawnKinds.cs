@@ -25,7 +25,7 @@ internal sealed class SpawnKinds
         ArgumentNullException.ThrowIfNull(factory);
         if (role is { Length: 0 })
             throw new ArgumentException("A kind's role is null (any node) or a role name, not empty.", nameof(role));
-        if (!_kinds.TryAdd(name, new SpawnKind(name, factory, role, options.Durable)))
+        if (!_kinds.TryAdd(name, new SpawnKind(name, factory, role, options.Durable, options.HandOff)))
             throw new ArgumentException($"Spawn kind '{name}' was added on this node already.", nameof(name));
     }
 
@@ -60,6 +60,7 @@ internal sealed class SpawnKinds
 
 /// <summary>
 /// A spawn kind: its name, the factory of a key's props, the role its hosts must have (null: any),
-/// and whether its keys are started again when their node is removed.
+/// whether its keys are started again when their node is removed, and whether its processes move
+/// with their state when their node leaves.
 /// </summary>
-internal sealed record SpawnKind(string Name, Func<string, Props> Factory, string? Role, bool Durable);
+internal sealed record SpawnKind(string Name, Func<string, Props> Factory, string? Role, bool Durable, bool HandOff);

@@ -48,3 +48,31 @@ internal sealed record SpawnResult(string Key, EntryRecord? Record, string? Fail
 
     public static SpawnResult AskAgain(string key) => new(key, null, null);
 }
+
+/// <summary>
+/// A leaving node's processes of <paramref name="Keys"/> are about to hand off, to every member's
+/// agent: each marks the keys it holds as the sender's (<see cref="MovingKeys"/>), then answers
+/// <see cref="KeysMovingSeen"/>.
+/// </summary>
+internal sealed record KeysMoving(IReadOnlyList<string> Keys);
+
+/// <summary>A member's answer to <see cref="KeysMoving"/>: it marked them, and sends their processes nothing more through RefFor.</summary>
+internal sealed record KeysMovingSeen
+{
+    public static readonly KeysMovingSeen Instance = new();
+}
+
+/// <summary>
+/// A leaving node asks the successor's agent to start the successors of <paramref name="Keys"/>,
+/// by kind, without registering them; the agent answers <see cref="SuccessorsReady"/>.
+/// </summary>
+internal sealed record PrepareSuccessors(IReadOnlyList<(string Key, string Kind)> Keys);
+
+/// <summary>The successors an agent started for <see cref="PrepareSuccessors"/>; each is sent its key's state next.</summary>
+internal sealed record SuccessorsReady(IReadOnlyList<(string Key, IActorRef Successor)> Successors);
+
+/// <summary>
+/// The leaving node handed the state of <paramref name="Keys"/> to their successors and removed
+/// its own records (whose versions each successor registers over): register them.
+/// </summary>
+internal sealed record RegisterSuccessors(IReadOnlyList<(string Key, long Over)> Keys);

@@ -159,6 +159,8 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
     {
         var terminations = _extraNodes.Select(node => node.Terminate()).ToArray();
         Task.WhenAll(terminations).Wait(Patience);
+        // A node's shutdown hands its processes off first; the TestKit would wait 5 s and print the actor tree.
+        Sys.Terminate().Wait(Patience);
         base.AfterAll();
     }
 

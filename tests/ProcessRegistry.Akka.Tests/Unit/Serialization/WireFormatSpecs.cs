@@ -150,6 +150,11 @@ public sealed class WireFormatSpecs : IDisposable
             (new SpawnRequest("room/x", Props.Create<DefaultLogger>(), PropsWire.NoArguments), client),
         ]));
         yield return ("spawn-results", new SpawnResults([SpawnResult.Holder(ofB), SpawnResult.Failed("room/f", "it threw"), SpawnResult.AskAgain("room/a")]));
+        yield return ("keys-moving", new KeysMoving(["room/lobby", "room/b"]));
+        yield return ("keys-moving-seen", KeysMovingSeen.Instance);
+        yield return ("prepare-successors", new PrepareSuccessors([("room/lobby", "room"), ("room/b", "room")]));
+        yield return ("successors-ready", new SuccessorsReady([("room/lobby", ofB.Pid)]));
+        yield return ("register-successors", new RegisterSuccessors([("room/lobby", 638_000_000_000_000_002)]));
     }
 
     private IActorRef Pid(Address node, string path, long uid) => _system.Provider.ResolveActorRef($"{node}/{path}#{uid}");
