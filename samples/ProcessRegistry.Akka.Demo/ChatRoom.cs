@@ -9,7 +9,13 @@ public sealed record Post(string Text);
 /// <summary>A room's answer to a post: how many lines it holds now, and the node it lives on.</summary>
 public sealed record Posted(string Room, int Lines, string Host);
 
-/// <summary>One process per chat room, found by room name through the registry. It keeps the last lines only.</summary>
+/// <summary>What a room hands its successor when its node leaves: its line count and its last lines.</summary>
+public sealed record RoomState(int Lines, string[] Recent);
+
+/// <summary>
+/// One process per chat room, found by room name through the registry. It keeps the last lines
+/// only, and moves with them when its node leaves the cluster (its kind hands off).
+/// </summary>
 public sealed class ChatRoom : ReceiveActor
 {
     private const int KeptLines = 100;
@@ -26,6 +32,14 @@ public sealed class ChatRoom : ReceiveActor
             lines++;
             Sender.Tell(new Posted(name, lines, host));
         });
+        Receive<HandOff>(_ => Sender.Tell(new RoomState(lines, recent.ToArray())));
+        // The predecessor's state: the first message a room that took over receives.
+        Receive<RoomState>(state =>
+        {
+            lines = state.Lines;
+            foreach (var line in state.Recent)
+                recent.Enqueue(line);
+        });
     }
 
     /// <summary>The registry key of the room called <paramref name="name"/>.</summary>
@@ -37,4 +51,7 @@ public sealed class ChatRoom : ReceiveActor
 
     /// <summary>The spawn kind of rooms: every node adds it, and a room starts where placement puts its key.</summary>
     public const string Kind = "room";
+
+    /// <summary>Rooms move with their state when their node leaves.</summary>
+    public static readonly SpawnKindOptions Options = new() { HandOff = true };
 }

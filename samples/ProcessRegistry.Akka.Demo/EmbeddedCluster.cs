@@ -9,7 +9,8 @@ namespace ProcessRegistry.Akka.Demo;
 /// The no-setup demo: three nodes in this process on 127.0.0.1. Every node asks for rooms by
 /// name (each room spawned once, somewhere, on demand), posts to them by key, then one node
 /// is downed: its rooms leave every view and are spawned again on the survivors when asked for.
-/// Last, a new node joins and takes its share of new rooms, while no running room moves.
+/// Then a new node joins and takes its share of new rooms, while no running room moves. Last,
+/// a node leaves gracefully: its rooms move to the others with their lines.
 /// </summary>
 internal static class EmbeddedCluster
 {
@@ -76,6 +77,23 @@ internal static class EmbeddedCluster
             var movedToJoiner = names.Count(name => nodes[0].Registry().Lookup(name)!.Node.Equals(Cluster.Get(joiner).SelfAddress));
             summary.Add(("new rooms placed on the node that joined", $"{onJoiner} of {rooms} ({100.0 * onJoiner / rooms:F0} %, a third of 3 nodes); rooms moved to it: {movedToJoiner}"));
 
+            var everyRoom = names.Concat(newNames).ToArray();
+            var before = (await PostToAll(nodes[0], everyRoom, "before the leave")).ToDictionary(p => p.Room, p => p.Lines);
+            var leaving = nodes[2];
+            var leavingAddress = Cluster.Get(leaving).SelfAddress;
+            var moving = nodes[0].Registry().CountOn(leavingAddress);
+            AnsiConsole.MarkupLine($"Node 3 ([yellow]{leavingAddress}[/]) leaves gracefully; its {moving} rooms move with their lines ...");
+            ActorSystem[] remaining = [nodes[0], joiner];
+            clock.Restart();
+            await Watch("Handing its rooms to the others", remaining, 2 * rooms, async () =>
+            {
+                await Cluster.Get(leaving).LeaveAsync().WaitAsync(Patience);
+                await WaitUntil(() => remaining.All(n => n.Registry().Count == 2 * rooms && n.Registry().CountOn(leavingAddress) == 0));
+            });
+            var after = await PostToAll(nodes[0], everyRoom, "after the leave");
+            var kept = after.Count(p => p.Lines == before[p.Room] + 1);
+            summary.Add(("rooms that moved when node 3 left gracefully", $"{moving} in {clock.ElapsedMilliseconds} ms; rooms that kept their lines: {kept} of {everyRoom.Length}"));
+
             var table = new Table().Title("[bold]Summary[/]").AddColumn("what").AddColumn("measured");
             foreach (var (what, value) in summary)
                 table.AddRow(what, value);
@@ -89,6 +107,10 @@ internal static class EmbeddedCluster
         }
     }
 
+    /// <summary>Posts one line to every room by key, from <paramref name="node"/>; the rooms' answers.</summary>
+    private static Task<Posted[]> PostToAll(ActorSystem node, string[] rooms, string text) =>
+        Task.WhenAll(rooms.Select(name => node.Registry().RefFor(name, ChatRoom.Kind).Ask<Posted>(new Post(text), Patience)));
+
     /// <summary>A node of the demo's cluster on 127.0.0.1, with the room kind added.</summary>
     private static ActorSystem StartNode()
     {
@@ -99,7 +121,7 @@ internal static class EmbeddedCluster
             akka.coordinated-shutdown.exit-clr = off
             demo.log-file = "{{LogFile.Replace("\\", "/")}}"
             """));
-        node.Registry().AddKind(ChatRoom.Kind, ChatRoom.Props);
+        node.Registry().AddKind(ChatRoom.Kind, ChatRoom.Props, ChatRoom.Options);
         return node;
     }
 

@@ -33,7 +33,7 @@ internal static class NodeHost
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
-            akka.WithProcessRegistry(o => o.AddKind(ChatRoom.Kind, (key, _) => ChatRoom.Props(key)))
+            akka.WithProcessRegistry(o => o.AddKind(ChatRoom.Kind, (key, _) => ChatRoom.Props(key), ChatRoom.Options))
                 .WithActors((system, actors) => actors.Register<Concierge>(system.ActorOf(Props.Create<Concierge>(), "concierge")))
                 .AddStartup((system, _) =>
                 {
