@@ -6,6 +6,7 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- placement [keys before] [keys after] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- respawn [keys per kind] [runs]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- handoff [processes] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- roundtrip [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup [BenchmarkDotNet arguments]
@@ -65,6 +66,20 @@ switch (mode)
         {
             var respawn = await RespawnBenchmark.Run(perKind);
             Console.WriteLine($"| {run} | {respawn.DurableKeys} + {respawn.PlainKeys} | {respawn.DownToRemoved.TotalMilliseconds:F0} ms | {respawn.DurableBack.TotalMilliseconds:F0} ms | {respawn.PlainBack.TotalMilliseconds:F0} ms |");
+            CollectPreviousCluster();
+        }
+        return 0;
+    case "handoff":
+        var handOffKeys = args.Length > 1 ? int.Parse(args[1]) : 30_000;
+        var handOffRuns = args.Length > 2 ? int.Parse(args[2]) : 1;
+        Console.WriteLine($"Hand-off: {handOffKeys} processes of a kind that hands off on 3 nodes; the third leaves gracefully; loopback; {handOffRuns} run(s), each on a new cluster.");
+        Console.WriteLine();
+        Console.WriteLine("| run | processes moved | leave until all registered elsewhere | until all answered from there | kept their state |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        for (var run = 1; run <= handOffRuns; run++)
+        {
+            var handOff = await HandOffBenchmark.Run(handOffKeys);
+            Console.WriteLine($"| {run} | {handOff.Moved} | {handOff.AllRegistered.TotalMilliseconds:F0} ms | {handOff.AllAnswered.TotalMilliseconds:F0} ms | {handOff.StateKept} |");
             CollectPreviousCluster();
         }
         return 0;
@@ -132,7 +147,7 @@ switch (mode)
         BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, register, roundtrip, scale, lookup.");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, register, roundtrip, scale, lookup.");
         return 2;
 }
 

@@ -8,8 +8,8 @@ namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
 /// Starts the registry's sharding region on this node. Its settings come from the user's
-/// akka.cluster.sharding with five exceptions (the fifth: the coordinator writes its state to a
-/// plain majority): no idle passivation and no rebalancing
+/// akka.cluster.sharding with five exceptions (the fifth: the coordinator retries a write of its
+/// state after 1 s rather than 5 s): no idle passivation and no rebalancing
 /// (<see cref="NoRebalanceAllocation"/>: a host that moves forgets the keys it is placing), no
 /// remembered entities (a process that stopped must not come back by itself), and DData
 /// coordinator state. Each shard has one entity, its <see cref="SpawnHost"/>, named by the
@@ -26,11 +26,11 @@ internal static class SpawnRegion
             passivate-idle-entity-after = off
             remember-entities = off
             state-store-mode = ddata
-            # Sharding writes the coordinator's state to a majority plus 3 (so all of a small
-            # cluster): from a node's downing until its removal, no shard could be allocated, and
-            # the keys of the downed node waited for the coordinator's next retry (5 s) after it was
-            # removed. A plain majority still overlaps every read (a majority plus 5).
-            coordinator-state.write-majority-plus = 0
+            # The coordinator writes its state to every node of a cluster smaller than sharding's
+            # majority-min-cap (5), so from a node's downing until its removal each write times out
+            # and is retried after this long, and GetShardHome waits meanwhile: the keys of a downed
+            # node waited up to 5 s more after its removal. A shorter timeout only retries sooner.
+            updating-state-timeout = 1s
             """);
         var shardingSettings = ClusterShardingSettings.Create(
             overrides.WithFallback(system.Settings.Config.GetConfig("akka.cluster.sharding")),
