@@ -83,6 +83,12 @@ public sealed class ProcessRegistryOptions
     /// <summary>While spawn requests keep coming, a node sends them at most this often (<c>spawn.batch-interval</c>).</summary>
     public TimeSpan? SpawnBatchInterval { get; set; }
 
+    /// <summary>Whether nodes move running processes to even out the cluster (<c>spawn.rebalance.enabled</c>).</summary>
+    public bool? RebalanceEnabled { get; set; }
+
+    /// <summary>At most this many rebalancing moves per second, per node (<c>spawn.rebalance.moves-per-second</c>).</summary>
+    public int? RebalanceMovesPerSecond { get; set; }
+
     /// <summary>Number of DData keys of the set of durable keys (<c>spawn.durable.distributed-key-count</c>).</summary>
     public int? DurableKeyCount { get; set; }
 
@@ -191,6 +197,8 @@ public sealed class ProcessRegistryOptions
         Line("spawn.timeout", SpawnTimeout);
         Line("spawn.attempt-timeout", SpawnAttemptTimeout);
         Line("spawn.batch-interval", SpawnBatchInterval);
+        Line("spawn.rebalance.enabled", RebalanceEnabled);
+        Line("spawn.rebalance.moves-per-second", RebalanceMovesPerSecond);
         Line("spawn.durable.distributed-key-count", DurableKeyCount);
         Line("spawn.durable.check-interval", DurableCheckInterval);
         Line("spawn.durable.store-directory", DurableStoreDirectory);

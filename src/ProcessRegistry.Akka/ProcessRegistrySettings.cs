@@ -41,6 +41,8 @@ public sealed class ProcessRegistrySettings
         SpawnAttemptTimeout = spawn.GetTimeSpan("attempt-timeout");
         SpawnBatchInterval = spawn.GetTimeSpan("batch-interval");
         SpawnAllowedTypes = spawn.GetStringList("allowed-types").Select(NormalizeTypeName).ToHashSet(StringComparer.Ordinal);
+        RebalanceEnabled = spawn.GetBoolean("rebalance.enabled");
+        RebalanceMovesPerSecond = spawn.GetInt("rebalance.moves-per-second");
         var durable = spawn.GetConfig("durable");
         DurableKeyCount = durable.GetInt("distributed-key-count");
         DurableCheckInterval = durable.GetTimeSpan("check-interval");
@@ -58,6 +60,8 @@ public sealed class ProcessRegistrySettings
             throw new ConfigurationException("akka.cluster.process-registry.distributed-key-count must be at least 1.");
         if (MaxClockLead <= TimeSpan.Zero)
             throw new ConfigurationException("akka.cluster.process-registry.max-clock-lead must be positive.");
+        if (RebalanceMovesPerSecond < 1)
+            throw new ConfigurationException("akka.cluster.process-registry.spawn.rebalance.moves-per-second must be at least 1.");
         if (DurableKeyCount < 1)
             throw new ConfigurationException("akka.cluster.process-registry.spawn.durable.distributed-key-count must be at least 1.");
         if (DurableCheckInterval <= TimeSpan.Zero)
@@ -144,6 +148,12 @@ public sealed class ProcessRegistrySettings
     /// loads the type or reads an argument, and the calling node refuses it at once.
     /// </summary>
     public IReadOnlySet<string> SpawnAllowedTypes { get; }
+
+    /// <summary>Whether nodes move running processes to where placement puts their keys now (<c>spawn.rebalance.enabled</c>).</summary>
+    public bool RebalanceEnabled { get; }
+
+    /// <summary>At most this many rebalancing moves per second, per node.</summary>
+    public int RebalanceMovesPerSecond { get; }
 
     /// <summary>Number of DData keys the set of durable keys is spread over (<c>spawn.durable.distributed-key-count</c>).</summary>
     public int DurableKeyCount { get; }

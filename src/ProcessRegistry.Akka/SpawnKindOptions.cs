@@ -23,4 +23,10 @@ public sealed record SpawnKindOptions
     /// the successor in order. Without it, a leaving node's processes stop with it.
     /// </summary>
     public bool HandOff { get; init; }
+
+    /// <summary>
+    /// Whether the kind's processes stay where they started when <c>spawn.rebalance</c> moves
+    /// others to even out the nodes (they still move, or stop, when their node leaves).
+    /// </summary>
+    public bool Immovable { get; init; }
 }

@@ -17,8 +17,10 @@ namespace ProcessRegistry.Akka.Spawning;
 /// </summary>
 internal sealed partial class SpawnAgent
 {
+    // The moves under way: this node leaving (a reply to give) or rebalancing (none).
     private Departure? _departure;
     private bool _departed;
+    private (IActorRef ReplyTo, TimeSpan Within)? _leaveAfterMoves;
 
     /// <summary>
     /// Adds the hand-off to the node's coordinated shutdown, in the phase where sharding hands off
@@ -94,33 +96,54 @@ internal sealed partial class SpawnAgent
         }
     }
 
-    /// <summary>Marks, on every member, the keys of this node's processes that hand off, and waits for them all to answer (or for a quarter of the time).</summary>
+    /// <summary>This node leaves: its processes of kinds that hand off move (after the rebalancing batch under way, if any).</summary>
     private void Depart(IActorRef replyTo, TimeSpan within)
     {
-        if (_departed || _departure is not null)
+        if (_departed)
         {
             replyTo.Tell(Done.Instance);
             return;
         }
-        // Not to a member this node cannot reach: it would not answer before the shutdown moves on.
-        var unreachable = _cluster.State.Unreachable;
-        var others = _cluster.State.Members.Where(member => Membership.IsUp(member) && !member.UniqueAddress.Equals(_self) && !unreachable.Contains(member))
-            .Select(member => (member, Placement.WeightOf(member))).ToList();
-        var keys = new Dictionary<string, Leaving>(StringComparer.Ordinal);
-        foreach (var (process, kind) in _handsOff)
+        if (_departure is not null)
         {
-            if (!_keyOf.TryGetValue(process, out var key) || _starting.ContainsKey(key)) continue;
-            if (Placement.NodeFor(key, others.Where(other => Placement.MayHost(other.member, _settings.SpawnRole, kind))) is { } node)
-                keys[key] = new Leaving(process, kind, node);
+            _leaveAfterMoves = (replyTo, within);
+            return;
         }
         _departed = true;
+        var others = MoveTargets(includeSelf: false);
+        var keys = new Dictionary<string, Leaving>(StringComparer.Ordinal);
+        foreach (var (process, kind) in _kindOf)
+        {
+            if (!kind.HandOff || !_keyOf.TryGetValue(process, out var key) || _starting.ContainsKey(key)) continue;
+            if (Placement.NodeFor(key, others.Where(other => Placement.MayHost(other.Member, _settings.SpawnRole, kind))) is { } node)
+                keys[key] = new Leaving(process, kind, node);
+        }
         if (keys.Count == 0)
         {
             replyTo.Tell(Done.Instance);
             return;
         }
-        var departure = _departure = new Departure(replyTo, keys, within);
         _log.Info("Handing off {0} processes before this node leaves.", keys.Count);
+        BeginMoves(keys, replyTo, within);
+    }
+
+    /// <summary>
+    /// The Up members this node can reach, with their placement weights (this node too when
+    /// <paramref name="includeSelf"/>): a member it cannot reach would not answer before the moves time out.
+    /// </summary>
+    private List<(Member Member, long Weight)> MoveTargets(bool includeSelf)
+    {
+        var unreachable = _cluster.State.Unreachable;
+        return _cluster.State.Members
+            .Where(member => Membership.IsUp(member) && !unreachable.Contains(member) && (includeSelf || !member.UniqueAddress.Equals(_self)))
+            .Select(member => (member, Placement.WeightOf(member))).ToList();
+    }
+
+    /// <summary>Marks, on every member, the keys about to move, and waits for them all to answer (or for a quarter of the time).</summary>
+    private void BeginMoves(Dictionary<string, Leaving> keys, IActorRef? replyTo, TimeSpan within)
+    {
+        var departure = _departure = new Departure(replyTo, keys, within);
+        var unreachable = _cluster.State.Unreachable;
         foreach (var member in _cluster.State.Members.Where(member => Membership.Counts(member) && !unreachable.Contains(member)))
         {
             foreach (var chunk in MessageChunks.Of(keys.Keys, key => 2 * key.Length + 8))
@@ -142,6 +165,11 @@ internal sealed partial class SpawnAgent
         var wait = departure.Within / 2;
         foreach (var (key, leaving) in departure.Keys)
         {
+            if (!leaving.Kind.HandOff)
+            {
+                leaving.State = Leaving.NoState; // rebalancing a kind that does not hand off: it starts afresh
+                continue;
+            }
             var reply = new LocalReply<object>(((ExtendedActorSystem)Context.System).Provider, _replyPath, state => state);
             leaving.Process.Tell(new HandOff(key), reply);
             reply.Answer.WaitAsync(wait).PipeTo(Self,
@@ -160,7 +188,8 @@ internal sealed partial class SpawnAgent
     {
         if (leaving.State is null || leaving.Successor is null || leaving.Sent) return;
         leaving.Sent = true;
-        leaving.Successor.Tell(leaving.State, ActorRefs.NoSender);
+        if (!ReferenceEquals(leaving.State, Leaving.NoState))
+            leaving.Successor.Tell(leaving.State, ActorRefs.NoSender);
         _registry.Tell(new UnregisterCommand(key, leaving.Process));
     }
 
@@ -193,9 +222,21 @@ internal sealed partial class SpawnAgent
             foreach (var chunk in MessageChunks.Of(onNode.Select(r => (r.Key, r.Over)), key => 2 * key.Key.Length + 16))
                 At(Context.System, _settings, onNode.Key).Tell(new RegisterSuccessors(chunk));
         }
-        _log.Info("Handed off {0} of {1} processes.", departure.Registrations.Count, departure.Keys.Count);
-        departure.ReplyTo.Tell(Done.Instance);
         _departure = null;
+        if (departure.ReplyTo is { } leaveTask)
+        {
+            _log.Info("Handed off {0} of {1} processes.", departure.Registrations.Count, departure.Keys.Count);
+            leaveTask.Tell(Done.Instance);
+        }
+        else
+        {
+            _log.Debug("Moved {0} of {1} processes to where placement puts their keys now.", departure.Registrations.Count, departure.Keys.Count);
+        }
+        if (_leaveAfterMoves is var (replyTo, within))
+        {
+            _leaveAfterMoves = null;
+            Depart(replyTo, within);
+        }
     }
 
     private Leaving? LeavingOf(string key) =>
@@ -209,10 +250,10 @@ internal sealed partial class SpawnAgent
         sender.Tell(KeysMovingSeen.Instance);
     }
 
-    /// <summary>A hand-off under way: its keys, what each has, and the registrations to send.</summary>
-    private sealed class Departure(IActorRef replyTo, Dictionary<string, Leaving> keys, TimeSpan within)
+    /// <summary>Moves under way (a hand-off, or a rebalancing batch): their keys, what each has, and the registrations to send.</summary>
+    private sealed class Departure(IActorRef? replyTo, Dictionary<string, Leaving> keys, TimeSpan within)
     {
-        public IActorRef ReplyTo { get; } = replyTo;
+        public IActorRef? ReplyTo { get; } = replyTo;
         public TimeSpan Within { get; } = within;
         public Dictionary<string, Leaving> Keys { get; } = keys;
         public int SeenAwaited { get; set; }
@@ -224,6 +265,9 @@ internal sealed partial class SpawnAgent
     /// <summary>One key leaving: its process and kind, where it goes, and how far it got.</summary>
     private sealed class Leaving(IActorRef process, SpawnKind kind, Address node)
     {
+        /// <summary>The state of a process of a kind that does not hand off: nothing is sent to its successor.</summary>
+        public static readonly object NoState = new();
+
         public IActorRef Process { get; } = process;
         public SpawnKind Kind { get; } = kind;
         public Address Node { get; } = node;

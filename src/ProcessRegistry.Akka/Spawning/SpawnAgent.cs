@@ -47,8 +47,8 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
     private readonly MovingKeys _moving;
     // The path of the replies processes send their state to; nothing resolves it.
     private readonly ActorPath _replyPath;
-    // Running processes of kinds that hand off, and their kind.
-    private readonly Dictionary<IActorRef, SpawnKind> _handsOff = new();
+    // Running processes started by kind, and their kind.
+    private readonly Dictionary<IActorRef, SpawnKind> _kindOf = new();
     // Running processes of durable kinds: their keys stay in the durable set until they stop by themselves.
     private readonly HashSet<IActorRef> _durable = new();
 
@@ -82,7 +82,9 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer(nameof(CheckStarts), CheckStarts.Instance, _startTimeout);
-        _cluster.Subscribe(Self, typeof(ClusterEvent.MemberRemoved));
+        _cluster.Subscribe(Self, typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberUp));
+        if (_settings.RebalanceEnabled)
+            Timers.StartPeriodicTimer(nameof(Rebalance), Rebalance.Instance, TimeSpan.FromSeconds(1));
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -122,6 +124,13 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
                 break;
             case ClusterEvent.MemberRemoved removed:
                 _moving.NodeRemoved(removed.Member.Address);
+                _balanced = false;
+                break;
+            case ClusterEvent.MemberUp:
+                _balanced = false;
+                break;
+            case Rebalance:
+                MoveMisplaced();
                 break;
             case KeysMoving moving:
                 if (!Membership.Admits(_cluster, Sender, _log, "keys moving")) break;
@@ -213,8 +222,8 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
     private void Registered(EntryRecord record)
     {
         if (!_starting.TryGetValue(record.Key, out var starting) || !starting.Process.Equals(record.Pid)) return;
-        if (starting.Kind is { HandOff: true } handsOff)
-            _handsOff[starting.Process] = handsOff;
+        if (starting.Kind is { } kind)
+            _kindOf[starting.Process] = kind;
         if (starting.Kind is { Durable: true } durable)
         {
             // Its callers hear of it once the key is in the durable set: from then on, it outlives this node.
@@ -245,7 +254,7 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
     private void Stopped(IActorRef process)
     {
         var failure = _startFailures.Remove(process, out var cause) ? cause : null;
-        _handsOff.Remove(process);
+        _kindOf.Remove(process);
         if (!_keyOf.Remove(process, out var key)) return;
         if (_durable.Remove(process) && !ShuttingDown())
             _durableKeeper.Tell(new DurableStopped(key, LocalOnly.Mark));

@@ -25,7 +25,7 @@ internal sealed class SpawnKinds
         ArgumentNullException.ThrowIfNull(factory);
         if (role is { Length: 0 })
             throw new ArgumentException("A kind's role is null (any node) or a role name, not empty.", nameof(role));
-        if (!_kinds.TryAdd(name, new SpawnKind(name, factory, role, options.Durable, options.HandOff)))
+        if (!_kinds.TryAdd(name, new SpawnKind(name, factory, role, options.Durable, options.HandOff, options.Immovable)))
             throw new ArgumentException($"Spawn kind '{name}' was added on this node already.", nameof(name));
     }
 
@@ -60,7 +60,7 @@ internal sealed class SpawnKinds
 
 /// <summary>
 /// A spawn kind: its name, the factory of a key's props, the role its hosts must have (null: any),
-/// whether its keys are started again when their node is removed, and whether its processes move
-/// with their state when their node leaves.
+/// whether its keys are started again when their node is removed, whether its processes move
+/// with their state when their node leaves, and whether rebalancing leaves them where they are.
 /// </summary>
-internal sealed record SpawnKind(string Name, Func<string, Props> Factory, string? Role, bool Durable, bool HandOff);
+internal sealed record SpawnKind(string Name, Func<string, Props> Factory, string? Role, bool Durable, bool HandOff, bool Immovable);

@@ -167,7 +167,7 @@ public sealed class HostingSpecs
             TombstoneTimeToLive = TimeSpan.FromSeconds(5), MaxClockLead = TimeSpan.FromHours(1), StopConflictLoser = false,
             ConflictResolver = typeof(KeepOldestResolver), SpawnTypeName = "t", SpawnRole = "s", SpawnShards = 11,
             SpawnTimeout = TimeSpan.FromSeconds(6), SpawnAttemptTimeout = TimeSpan.FromSeconds(2), SpawnBatchInterval = TimeSpan.FromMilliseconds(3),
-            DurableKeyCount = 5, DurableCheckInterval = TimeSpan.FromSeconds(3), DurableStoreDirectory = "/var/lib/registry",
+            RebalanceEnabled = true, RebalanceMovesPerSecond = 9, DurableKeyCount = 5, DurableCheckInterval = TimeSpan.FromSeconds(3), DurableStoreDirectory = "/var/lib/registry",
             ReplicatorName = "rep", ReplicatorRole = "rr", ReplicatorGossipInterval = TimeSpan.FromSeconds(2), ReplicatorMaxDeltaElements = 4,
         }.AllowSpawn<ThrowingActor>();
 
