@@ -7,6 +7,7 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- placement [keys before] [keys after] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- respawn [keys per kind] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- handoff [processes] [runs]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- rebalance [processes] [moves per second per node]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- roundtrip [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup [BenchmarkDotNet arguments]
@@ -83,6 +84,16 @@ switch (mode)
             CollectPreviousCluster();
         }
         return 0;
+    case "rebalance":
+        var rebalanceKeys = args.Length > 1 ? int.Parse(args[1]) : 30_000;
+        var rate = args.Length > 2 ? int.Parse(args[2]) : 1000;
+        Console.WriteLine($"Rebalancing: {rebalanceKeys} counters of a kind that hands off on 2 nodes with rebalancing on (moves-per-second = {rate}); a third node joins; loopback.");
+        var rebalanced = await HandOffBenchmark.Rebalance(rebalanceKeys, rate);
+        Console.WriteLine();
+        Console.WriteLine("| processes placement puts on the joiner | join until all moved there | moves/s (cluster) | kept their state |");
+        Console.WriteLine("|---:|---:|---:|---:|");
+        Console.WriteLine($"| {rebalanced.Moved} | {rebalanced.Elapsed.TotalMilliseconds:F0} ms | {rebalanced.Moved / rebalanced.Elapsed.TotalSeconds:F0} | {rebalanced.StateKept} |");
+        return 0;
     case "register":
         var processes = args.Length > 1 ? int.Parse(args[1]) : 100_000;
         var runs = args.Length > 2 ? int.Parse(args[2]) : 1;
@@ -147,7 +158,7 @@ switch (mode)
         BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, register, roundtrip, scale, lookup.");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, rebalance, register, roundtrip, scale, lookup.");
         return 2;
 }
 
