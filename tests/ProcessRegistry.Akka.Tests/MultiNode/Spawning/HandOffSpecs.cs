@@ -22,7 +22,7 @@ public sealed class HandOffSpecs(ITestOutputHelper output) : ClusterSpec(output)
         await AwaitSpawnRegions(nodes);
         var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
         foreach (var node in nodes)
-            node.Registry().AddKind(Kind, _ => Props.Create(() => new Counter()), new SpawnKindOptions { HandOff = true });
+            node.Registry().AddKind(Kind, _ => HandOffCounter.Props(), new SpawnKindOptions { HandOff = true });
         var keys = Enumerable.Range(0, 10_000).Select(i => $"counter/{i}").ToArray();
         foreach (var chunk in keys.Chunk(1000))
             await Task.WhenAll(chunk.Select((key, i) => nodes[i % 3].Registry().GetPid(key, Kind)));
@@ -63,7 +63,7 @@ public sealed class HandOffSpecs(ITestOutputHelper output) : ClusterSpec(output)
         var nodes = await StartCluster(2);
         var (a, b) = (nodes[0], nodes[1]);
         foreach (var node in nodes)
-            node.Registry().AddKind(Kind, _ => Props.Create(() => new Counter()), new SpawnKindOptions { HandOff = true });
+            node.Registry().AddKind(Kind, _ => HandOffCounter.Props(), new SpawnKindOptions { HandOff = true });
         var holder = CreateTestProbe(a);
         await a.Registry().Register("owned-by-a", holder.Ref);
         await AwaitAssertAsync(() => Assert.True(b.Registry().IsRegistered("owned-by-a")), Patience);
@@ -83,19 +83,5 @@ public sealed class HandOffSpecs(ITestOutputHelper output) : ClusterSpec(output)
         await holder.ExpectMsgAsync("hello", TimeSpan.FromSeconds(5));
         Assert.Equal(holder.Ref, a.Registry().GetPid("owned-by-a"));
         Assert.Equal(AddressOf(a), b.Registry().Lookup("owned-by-a")!.Node);
-    }
-
-    /// <summary>Counts "inc"; answers "get" with the count, and HandOff with it as its state, which a successor takes as its first message.</summary>
-    private sealed class Counter : ReceiveActor
-    {
-        private int _count;
-
-        public Counter()
-        {
-            Receive<string>(message => message == "inc", _ => _count++);
-            Receive<string>(message => message == "get", _ => Sender.Tell(_count));
-            Receive<HandOff>(_ => Sender.Tell(_count));
-            Receive<int>(state => _count = state);
-        }
     }
 }

@@ -48,20 +48,7 @@ public sealed class RebalanceSpecs(ITestOutputHelper output)
 
     private static void AddKinds(ActorSystem node)
     {
-        node.Registry().AddKind("counter", _ => Props.Create(() => new Counter()), new SpawnKindOptions { HandOff = true });
-        node.Registry().AddKind("pinned", _ => Props.Create(() => new Counter()), new SpawnKindOptions { HandOff = true, Immovable = true });
-    }
-
-    private sealed class Counter : ReceiveActor
-    {
-        private int _count;
-
-        public Counter()
-        {
-            Receive<string>(message => message == "inc", _ => _count++);
-            Receive<string>(message => message == "get", _ => Sender.Tell(_count));
-            Receive<HandOff>(_ => Sender.Tell(_count));
-            Receive<int>(state => _count = state);
-        }
+        node.Registry().AddKind("counter", _ => HandOffCounter.Props(), new SpawnKindOptions { HandOff = true });
+        node.Registry().AddKind("pinned", _ => HandOffCounter.Props(), new SpawnKindOptions { HandOff = true, Immovable = true });
     }
 }
