@@ -27,12 +27,13 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private readonly Dictionary<int, List<SpawnRequest>> _unsent = new();
     // How long a spawn on a node that is not an Up member waits (it may be about to join) before it fails.
     private static readonly TimeSpan NotMemberGrace = TimeSpan.FromSeconds(1);
-    // After a member's removal, when the requests then in flight are sent again: a request sent to
-    // the removed node's region is lost, and the shards it hosted are allocated again within moments
-    // (or, when it ran the coordinator, once the next oldest node took over), not after a whole
-    // attempt-timeout. A request that was not lost is answered twice, and the second answer ignored.
-    private static readonly TimeSpan[] ResendsAfterRemoval =
-        [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
+    // After a member's removal, the requests in flight are sent again every ResendEvery for
+    // ResendFor: a request sent to the removed node's region is lost, and the shards it hosted
+    // are allocated again within a second or so (once the coordinator's state write goes
+    // through), not after a whole attempt-timeout. A request that was not lost is answered twice,
+    // and the second answer ignored.
+    private static readonly TimeSpan ResendEvery = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ResendFor = TimeSpan.FromSeconds(3);
 
     private readonly FlushPacing _batches;
     private IActorRef? _region;
@@ -82,11 +83,14 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
                 RetryOrExpire();
                 break;
             case ClusterEvent.MemberRemoved:
-                for (var i = 0; i < ResendsAfterRemoval.Length; i++)
-                    Timers.StartSingleTimer((nameof(ResendInFlight), i), ResendInFlight.Instance, ResendsAfterRemoval[i]);
+                Timers.StartPeriodicTimer(nameof(ResendInFlight), ResendInFlight.Instance, ResendEvery);
+                Timers.StartSingleTimer(nameof(StopResending), StopResending.Instance, ResendFor);
                 break;
             case ResendInFlight:
                 Resend();
+                break;
+            case StopResending:
+                Timers.Cancel(nameof(ResendInFlight));
                 break;
             case RegionStarted started:
                 _region = started.Region;
@@ -297,5 +301,10 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     private sealed class ResendInFlight
     {
         public static readonly ResendInFlight Instance = new();
+    }
+
+    private sealed class StopResending
+    {
+        public static readonly StopResending Instance = new();
     }
 }

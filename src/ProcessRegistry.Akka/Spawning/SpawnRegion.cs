@@ -8,8 +8,8 @@ namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
 /// Starts the registry's sharding region on this node. Its settings come from the user's
-/// akka.cluster.sharding with five exceptions (the fifth: the coordinator retries a write of its
-/// state after 1 s rather than 5 s): no idle passivation and no rebalancing
+/// akka.cluster.sharding with six exceptions (the last two: the coordinator retries a write of its
+/// state after 1 s rather than 5 s, and a region asks again for a shard's home after 0.5 s rather than 2 s): no idle passivation and no rebalancing
 /// (<see cref="NoRebalanceAllocation"/>: a host that moves forgets the keys it is placing), no
 /// remembered entities (a process that stopped must not come back by itself), and DData
 /// coordinator state. Each shard has one entity, its <see cref="SpawnHost"/>, named by the
@@ -31,6 +31,9 @@ internal static class SpawnRegion
             # and is retried after this long, and GetShardHome waits meanwhile: the keys of a downed
             # node waited up to 5 s more after its removal. A shorter timeout only retries sooner.
             updating-state-timeout = 1s
+            # How often a region asks again for a shard's home (and registers with a new coordinator):
+            # requests for a removed node's shards wait for it while the coordinator settles.
+            retry-interval = 500ms
             """);
         var shardingSettings = ClusterShardingSettings.Create(
             overrides.WithFallback(system.Settings.Config.GetConfig("akka.cluster.sharding")),
