@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 
 namespace ProcessRegistry.Akka.Demo;
 
@@ -23,6 +24,7 @@ public sealed class ChatRoom : ReceiveActor
     public ChatRoom(string name)
     {
         var host = Cluster.Get(Context.System).SelfAddress.ToString();
+        Context.GetLogger().Info("Room [{0}] started on {1}", name, host);
         var recent = new Queue<string>(KeptLines);
         var lines = 0;
         Receive<Post>(post =>

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
+using Akka.Cluster.Hosting;
+using Akka.Remote.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,7 +14,8 @@ namespace ProcessRegistry.Akka.Demo;
 
 /// <summary>
 /// One node of a real cluster (docker-compose, or several processes on one machine), started
-/// with Akka.Hosting: the ActorSystem from hocon/node.conf and the CLUSTER_* variables, the
+/// with Akka.Hosting: the ActorSystem from hocon/node.conf and <see cref="NodeOptions"/> (the host's
+/// configuration: CLUSTER_* environment variables, arguments or appsettings.json), the
 /// registry, the <see cref="Concierge"/>, remoting over mutual TLS when CLUSTER_TLS_* say so
 /// (<see cref="NodeTls"/>), and the HTTP API of <see cref="HttpApi"/> on
 /// ASPNETCORE_URLS (or --urls).
@@ -22,11 +25,14 @@ internal static class NodeHost
     public static async Task<int> Run(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        var node = NodeOptions.From(builder.Configuration);
         builder.Services.AddAkka(NodeConfig.SystemName, akka =>
         {
-            akka.AddHocon(NodeConfig.Load(), HoconAddMode.Prepend);
-            if (NodeTls.Enabled)
-                akka.AddHocon(NodeTls.Hocon, HoconAddMode.Prepend).AddSetup(NodeTls.Setup());
+            akka.AddHocon(NodeConfig.Load(), HoconAddMode.Prepend)
+                .WithRemoting(node.Hostname, node.Port)
+                .WithClustering(new ClusterOptions { Roles = [.. node.RoleList], SeedNodes = [.. node.SeedList] });
+            if (NodeTls.Enabled(node))
+                akka.AddHocon(NodeTls.Hocon, HoconAddMode.Prepend).AddSetup(NodeTls.Setup(node));
             // Akka's log through Microsoft.Extensions.Logging, formatted and filtered as the host's own.
             akka.ConfigureLoggers(loggers =>
             {
@@ -39,7 +45,7 @@ internal static class NodeHost
                 {
                     // The first node of a cluster has no seed to join but itself.
                     var cluster = Cluster.Get(system);
-                    if (NodeConfig.List("CLUSTER_SEEDS").Count == 0)
+                    if (node.SeedList.Count == 0)
                         cluster.Join(cluster.SelfAddress);
                 });
         });

@@ -2,7 +2,8 @@ using ProcessRegistry.Akka.Demo;
 
 // dotnet run --project samples/ProcessRegistry.Akka.Demo              embedded 3-node cluster on loopback
 // dotnet run --project samples/ProcessRegistry.Akka.Demo -- --node    one node with an HTTP API, configured
-//                                                                     from CLUSTER_* and ASPNETCORE_URLS
+//                                                                     from the host's configuration (CLUSTER_*,
+//                                                                     ASPNETCORE_URLS)
 if (args.Contains("--node"))
     return await NodeHost.Run(args.Where(a => a != "--node").ToArray());
 
