@@ -27,7 +27,7 @@ if ($Target -in 'all', 'test') {
 }
 if ($Target -in 'all', 'pack') {
     $packages = Join-Path $PSScriptRoot 'artifacts/packages'
-    $version = "0.2.0-ci.$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())"
+    $version = "0.3.0-ci.$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())"
     if (Test-Path $packages) { Remove-Item -Recurse -Force $packages }
     Invoke-Step 'pack' { dotnet pack ProcessRegistry.Akka.sln --no-build -c Release -o $packages -p:Version=$version }
     foreach ($package in 'ProcessRegistry.Akka', 'ProcessRegistry.Akka.Hosting', 'ProcessRegistry.Akka.TestKit') {

@@ -209,6 +209,8 @@ public sealed class ClusterProcessRegistry : IExtension
     /// <summary>
     /// A reference bound to <paramref name="key"/>, not to one process: each Tell goes to whatever
     /// process holds the key at send time, so it stays valid across restarts of the process.
+    /// While the key's process moves to another node (a hand-off), messages wait and reach its
+    /// successor, in the order they were sent.
     /// Messages to a key with no process go to dead letters, with a log line naming the key.
     /// A handle for this node: do not send it to other nodes.
     /// </summary>
