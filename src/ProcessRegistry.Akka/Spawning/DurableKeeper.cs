@@ -107,7 +107,7 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
                 Written(write);
                 break;
             case UpdateTimeout { Request: DurableWrite write }:
-                _log.Warning("{0} durable keys reached no majority of the nodes within {1}; gossip spreads them from here.",
+                _log.Warning("A change of the durable set ({0} keys started) did not reach the nodes it had to within {1}; gossip spreads it from here.",
                     write.Started.Count, _settings.SpawnAttemptTimeout);
                 Written(write);
                 break;
@@ -130,22 +130,26 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     private Dictionary<string, DurableKey?> Unwritten(string key) => _unwritten[BucketOf(key)];
 
     /// <summary>
-    /// Writes this node's starts and stops, to a majority of the nodes so that a start outlives
-    /// this node as soon as its caller hears of it; a stop removes a key only while the set still
-    /// names this node for it.
+    /// Writes this node's starts and stops: a start to a majority of the nodes, so that it outlives
+    /// this node as soon as its caller hears of it; a stop to all of them, and it removes a key only
+    /// while the set still names this node for it.
     /// </summary>
     private void Write()
     {
         _writes.Flushed();
         var self = _cluster.SelfUniqueAddress;
         var majority = new WriteMajority(_settings.SpawnAttemptTimeout);
+        // A stop goes to every node: any keeper that still listed the key would start it again
+        // once this node is removed. (Gossip carries it to a node that did not answer in time.)
+        var all = new WriteAll(_settings.SpawnAttemptTimeout);
         for (var bucket = 0; bucket < _keys.Length; bucket++)
         {
             if (_unwritten[bucket].Count == 0) continue;
             var changes = _unwritten[bucket].ToList();
             _unwritten[bucket].Clear();
             var write = new DurableWrite(changes.Where(change => change.Value is not null).Select(change => change.Key).ToList(), _agent);
-            _replicator.Tell(Dsl.Update(_keys[bucket], LWWDictionary<string, string>.Empty, majority, write, set =>
+            var consistency = changes.Any(change => change.Value is null) ? (IWriteConsistency)all : majority;
+            _replicator.Tell(Dsl.Update(_keys[bucket], LWWDictionary<string, string>.Empty, consistency, write, set =>
             {
                 foreach (var (key, durable) in changes)
                 {
