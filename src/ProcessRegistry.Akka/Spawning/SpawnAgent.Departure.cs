@@ -54,7 +54,7 @@ internal sealed partial class SpawnAgent
                 Depart(Sender, all.Within);
                 return true;
             case KeysMovingSeen:
-                if (_departure is { } marking && --marking.SeenAwaited == 0)
+                if (_departure is { } marking && marking.Seen(Sender.Path.Address.HasLocalScope ? _self.Address : Sender.Path.Address))
                     AskForStates(marking);
                 return true;
             case DepartureStep step when _departure is { } departing:
@@ -148,7 +148,7 @@ internal sealed partial class SpawnAgent
         {
             foreach (var chunk in MessageChunks.Of(keys.Keys, key => 2 * key.Length + 8))
             {
-                departure.SeenAwaited++;
+                departure.Awaits(member.Address);
                 At(Context.System, _settings, member.Address).Tell(new KeysMoving(chunk));
             }
         }
@@ -256,7 +256,20 @@ internal sealed partial class SpawnAgent
         public IActorRef? ReplyTo { get; } = replyTo;
         public TimeSpan Within { get; } = within;
         public Dictionary<string, Leaving> Keys { get; } = keys;
-        public int SeenAwaited { get; set; }
+        // How many KeysMovingSeen each member still owes: an answer counts only from a member
+        // that was asked, and no member can answer for another.
+        private readonly Dictionary<Address, int> _seenAwaited = new();
+
+        public void Awaits(Address member) => _seenAwaited[member] = _seenAwaited.GetValueOrDefault(member) + 1;
+
+        /// <summary>Counts a member's answer; true when it was the last one awaited.</summary>
+        public bool Seen(Address member)
+        {
+            if (!_seenAwaited.TryGetValue(member, out var owed)) return false;
+            if (owed > 1) _seenAwaited[member] = owed - 1;
+            else _seenAwaited.Remove(member);
+            return _seenAwaited.Count == 0;
+        }
         public bool StatesAsked { get; set; }
         public int Unresolved { get; set; } = keys.Count;
         public List<(Address Node, string Key, long Over)> Registrations { get; } = new();

@@ -49,8 +49,6 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
     private readonly ActorPath _replyPath;
     // Running processes started by kind, and their kind.
     private readonly Dictionary<IActorRef, SpawnKind> _kindOf = new();
-    // Running processes of durable kinds: their keys stay in the durable set until they stop by themselves.
-    private readonly HashSet<IActorRef> _durable = new();
 
     /// <remarks>
     /// <paramref name="registry"/>: this node's registry actor, which registers what the agent starts;
@@ -228,7 +226,6 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
         {
             // Its callers hear of it once the key is in the durable set: from then on, it outlives this node.
             starting.Record = record;
-            _durable.Add(starting.Process);
             _durableKeeper.Tell(new DurableStarted(record.Key, durable.Name, LocalOnly.Mark));
             return;
         }
@@ -254,9 +251,10 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
     private void Stopped(IActorRef process)
     {
         var failure = _startFailures.Remove(process, out var cause) ? cause : null;
-        _kindOf.Remove(process);
+        var durable = _kindOf.Remove(process, out var kind) && kind.Durable;
         if (!_keyOf.Remove(process, out var key)) return;
-        if (_durable.Remove(process) && !ShuttingDown())
+        // A durable key stays in the set until its process stops by itself, not with its node.
+        if (durable && !ShuttingDown())
             _durableKeeper.Tell(new DurableStopped(key, LocalOnly.Mark));
         if (!_starting.TryGetValue(key, out var starting) || !starting.Process.Equals(process)) return;
         _starting.Remove(key);
