@@ -23,7 +23,14 @@ if ($Target -in 'all', 'build', 'test', 'pack', 'bench', 'demo') {
     Invoke-Step 'build' { dotnet build ProcessRegistry.Akka.sln --no-restore -c Release }
 }
 if ($Target -in 'all', 'test') {
-    Invoke-Step 'tests' { dotnet test ProcessRegistry.Akka.sln --no-build -c Release }
+    $log = New-TemporaryFile
+    Invoke-Step 'tests' { dotnet test ProcessRegistry.Akka.sln --no-build -c Release | Tee-Object -FilePath $log }
+    # The test run shows progress: a line per spec as it passed, and little else.
+    $lines = Get-Content $log
+    $progress = @($lines | Where-Object { $_ -match '^ +Passed ' }).Count
+    $passed = ($lines | Select-String -Pattern 'Passed: +(\d+)' | ForEach-Object { [int]$_.Matches[0].Groups[1].Value } | Measure-Object -Sum).Sum
+    if ($progress -ne $passed) { throw "dotnet test printed $progress progress lines for $passed passed specs" }
+    if ($lines.Count -gt 2000) { throw "dotnet test printed $($lines.Count) lines: the nodes' logs are flooding the console" }
 }
 if ($Target -in 'all', 'pack') {
     $packages = Join-Path $PSScriptRoot 'artifacts/packages'

@@ -99,7 +99,6 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         // for strangers until the subscription's first events arrive.
         foreach (var member in _cluster.State.Members)
             _peers.Track(member);
-        _slices.HoldEveryBucket();
         // After a restart the view (owned by the extension) is still filled: take back this
         // node's entries. Writes still waiting for a sync tick or a broadcast died with the old
         // instance; the backstop gets them again here, and the peers in the snapshot each one is
@@ -111,12 +110,33 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         }
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.ReachableMember), typeof(ClusterEvent.UnreachableMember));
-        Timers.StartPeriodicTimer(Tick.Sync, Tick.Sync, _settings.SyncInterval);
-        Timers.StartPeriodicTimer(Tick.Prune, Tick.Prune, _settings.PruneInterval);
-        Timers.StartPeriodicTimer(Tick.Reconcile, Tick.Reconcile, _settings.ReconcileInterval);
+        StartBackstop();
         Timers.StartPeriodicTimer(Tick.AntiEntropy, Tick.AntiEntropy, _settings.AntiEntropyInterval);
         var tombstoneCheck = TimeSpan.FromTicks(Math.Max(_settings.TombstoneTimeToLive.Ticks / 2, TimeSpan.TicksPerMillisecond * 100));
         Timers.StartPeriodicTimer(Tick.Tombstones, Tick.Tombstones, tombstoneCheck);
+    }
+
+    private void StartBackstop()
+    {
+        // A node that has left (the replicator stops with its own removal) has no backstop left
+        // to write to; a restart then must not start writing again.
+        if (_cluster.IsTerminated)
+            return;
+        _slices.HoldEveryBucket();
+        Timers.StartPeriodicTimer(Tick.Sync, Tick.Sync, _settings.SyncInterval);
+        Timers.StartPeriodicTimer(Tick.Prune, Tick.Prune, _settings.PruneInterval);
+        Timers.StartPeriodicTimer(Tick.Reconcile, Tick.Reconcile, _settings.ReconcileInterval);
+    }
+
+    /// <summary>
+    /// The replicator stops when this node is removed, and every later read or write would be a
+    /// dead letter in the user's log (512 buckets a second).
+    /// </summary>
+    private void StopBackstop()
+    {
+        Timers.Cancel(Tick.Sync);
+        Timers.Cancel(Tick.Prune);
+        Timers.Cancel(Tick.Reconcile);
     }
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -168,6 +188,8 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
 
     private void MemberRemoved(Member member)
     {
+        if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress))
+            StopBackstop();
         _peers.Track(member);
         _peers.MemberRemoved(member);
         _backstop.MemberRemoved(member.UniqueAddress);

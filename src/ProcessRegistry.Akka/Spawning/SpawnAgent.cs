@@ -127,6 +127,9 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
             case ClusterEvent.MemberUp:
                 _balanced = false;
                 break;
+            case ClusterEvent.CurrentClusterState:
+                // The members when the agent subscribed: it acts on changes only.
+                break;
             case Rebalance:
                 MoveMisplaced();
                 break;

@@ -49,7 +49,16 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     protected static Config NodeConfig(string? extraConfig) =>
-        RegistryTestConfig.Node(extraConfig).WithFallback(ConfigurationFactory.ParseString(AllowSpawning()));
+        ConfigurationFactory.ParseString(extraConfig ?? "")
+            .WithFallback(ConfigurationFactory.ParseString(AllowSpawning() + QuietConsole))
+            .WithFallback(RegistryTestConfig.Node());
+
+    /// <summary>
+    /// Every node logs to the test's output only (the TestKit's logger, see <see cref="CreateNode"/>),
+    /// so `dotnet test` shows progress, and a failing spec shows its nodes' logs. No configured
+    /// logger takes the console, and the one Akka adds at shutdown is off.
+    /// </summary>
+    private const string QuietConsole = "akka.loggers = []\nakka.stdout-loglevel = OFF\n";
 
     /// <summary>
     /// HOCON that lets the nodes spawn <paramref name="types"/> on demand, besides
@@ -67,10 +76,7 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
         var nodes = new ActorSystem[count];
         nodes[0] = Sys;
         for (var i = 1; i < count; i++)
-        {
-            nodes[i] = ActorSystem.Create(SystemName, SetupOf(_config, _nodeSetup()));
-            _extraNodes.Add(nodes[i]);
-        }
+            nodes[i] = CreateNode(_config);
         var seed = Cluster.Get(Sys).SelfAddress;
         foreach (var node in nodes)
             await Cluster.Get(node).JoinAsync(seed).WaitAsync(Patience);
@@ -100,9 +106,17 @@ public abstract class ClusterSpec : global::Akka.TestKit.Xunit2.TestKit
     protected async Task<ActorSystem> StartNode(string? extraConfig = null)
     {
         var config = extraConfig is null ? _config : ConfigurationFactory.ParseString(extraConfig).WithFallback(_config);
-        var node = ActorSystem.Create(SystemName, SetupOf(config, _nodeSetup()));
-        _extraNodes.Add(node);
+        var node = CreateNode(config);
         await Cluster.Get(node).JoinAsync(Cluster.Get(Sys).SelfAddress).WaitAsync(Patience);
+        return node;
+    }
+
+    /// <summary>A node whose log goes to the test's output with the TestKit system's, shown with a failing spec.</summary>
+    private ActorSystem CreateNode(Config config)
+    {
+        var node = ActorSystem.Create(SystemName, SetupOf(config, _nodeSetup()));
+        InitializeLogger(node);
+        _extraNodes.Add(node);
         return node;
     }
 

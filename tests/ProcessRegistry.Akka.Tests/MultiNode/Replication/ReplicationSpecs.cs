@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using ProcessRegistry.Akka.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -124,6 +125,31 @@ public sealed class ReplicationSpecs(ITestOutputHelper output)
         }, Patience);
         var removed = await events.ReceiveNAsync(10, Patience).Cast<ProcessUnregistered>().ToListAsync();
         Assert.All(removed, e => Assert.Equal(UnregisterReason.NodeRemoved, e.Reason));
+    }
+
+    [Fact]
+    public async Task A_node_that_has_left_sends_nothing_to_its_stopped_replicator()
+    {
+        await StartCluster(1);
+        // The node's system stays up after it leaves, and its registry reads the backstop ten
+        // times a second: a registry that kept at it would fill its log with dead letters.
+        var b = await StartNode("""
+            akka.coordinated-shutdown.terminate-actor-system = off
+            akka.coordinated-shutdown.run-by-actor-system-terminate = off
+            akka.cluster.process-registry.reconcile-interval = 100ms
+            """);
+        await b.Registry().Register("before-leaving", SpawnProcess(b));
+        var replicator = await b.ActorSelection("/system/process-registry-replicator").ResolveOne(Patience);
+        var deadLetters = CreateTestProbe(b);
+        deadLetters.IgnoreMessages(message => message is not DeadLetter letter || !letter.Recipient.Equals(replicator));
+        b.EventStream.Subscribe(deadLetters.Ref, typeof(DeadLetter));
+        var watcher = CreateTestProbe(b);
+        watcher.Watch(replicator);
+
+        await Cluster.Get(b).LeaveAsync().WaitAsync(Patience);
+        await watcher.ExpectTerminatedAsync(replicator, Patience);
+
+        await deadLetters.ExpectNoMsgAsync(TimeSpan.FromSeconds(1));
     }
 
     [Fact]
