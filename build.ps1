@@ -20,7 +20,8 @@ if (($Target -in 'all', 'test') -and -not (Get-Command openssl -ErrorAction Sile
 }
 if ($Target -in 'all', 'build', 'test', 'pack', 'bench', 'demo') {
     Invoke-Step 'restore' { dotnet restore ProcessRegistry.Akka.sln }
-    Invoke-Step 'build' { dotnet build ProcessRegistry.Akka.sln --no-restore -c Release }
+    # Built as CI: source paths in the pdbs map to /_/ (PackageMetadataSpecs checks the packed symbols).
+    Invoke-Step 'build' { dotnet build ProcessRegistry.Akka.sln --no-restore -c Release -p:ContinuousIntegrationBuild=true }
 }
 if ($Target -in 'all', 'test') {
     $log = New-TemporaryFile
