@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using ProcessRegistry.Akka;
 using ProcessRegistry.Akka.Hosting;
@@ -10,11 +11,11 @@ using Xunit;
 
 namespace PackageConsumer;
 
-/// <summary>What a new user writes first: Akka.Hosting, WithProcessRegistry, an actor that looks a key up.</summary>
+/// <summary>What a new user writes first: Akka.Hosting, WithProcessRegistry, the readiness check, an actor that looks a key up.</summary>
 public sealed class ConsumerSpec
 {
     [Fact]
-    public async Task The_packages_register_and_look_up_a_process_through_Akka_Hosting()
+    public async Task The_packages_register_and_look_up_a_process_through_Akka_Hosting_and_report_ready_once_the_node_is_a_member()
     {
         using var host = Host.CreateDefaultBuilder()
             .ConfigureServices(services => services
@@ -25,13 +26,17 @@ public sealed class ConsumerSpec
                         akka.coordinated-shutdown.exit-clr = off
                         """), HoconAddMode.Prepend)
                     .WithProcessRegistry(new ProcessRegistryOptions { SpawnTimeout = TimeSpan.FromSeconds(20) }.AllowSpawn<Echo>()))
-                .AddProcessRegistry())
+                .AddProcessRegistry()
+                .AddHealthChecks().AddProcessRegistryHealthCheck())
             .Build();
         await host.StartAsync();
         try
         {
             var system = host.Services.GetRequiredService<ActorSystem>();
+            var health = host.Services.GetRequiredService<HealthCheckService>();
+            Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync()).Status);
             await Cluster.Get(system).JoinAsync(Cluster.Get(system).SelfAddress).WaitAsync(TimeSpan.FromSeconds(30));
+            await Until(async () => (await health.CheckHealthAsync()).Status == HealthStatus.Healthy);
             var registry = host.Services.GetRequiredService<ProcessRegistry.Akka.ClusterProcessRegistry>();
 
             var room = await registry.GetPid("room/lobby", Props.Create(() => new Echo()));
@@ -43,6 +48,16 @@ public sealed class ConsumerSpec
         finally
         {
             await host.StopAsync();
+        }
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "The node never reported healthy.");
+            await Task.Delay(100);
         }
     }
 
