@@ -4,6 +4,7 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes] [runs]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register-deployed [processes] [rounds]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- placement [keys before] [keys after] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- respawn [keys per kind] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- handoff [processes] [runs]
@@ -12,7 +13,7 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup [BenchmarkDotNet arguments]
 var mode = args.FirstOrDefault() ?? "propagation";
-if (mode != "scale-joiner")
+if (mode is not ("scale-joiner" or "register-writer"))
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, " +
         $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 switch (mode)
@@ -126,6 +127,19 @@ switch (mode)
             }
         }
         return 0;
+    case "register-deployed":
+        var deployedProcesses = args.Length > 1 ? int.Parse(args[1]) : 100_000;
+        var rounds = args.Length > 2 ? int.Parse(args[2]) : 4;
+        Console.WriteLine($"Registration with propagation, syn's shape as deployed: 3 nodes, each its own OS process on 127.0.0.1; {deployedProcesses} processes from 2 writer processes x 100 workers, this process observes; {rounds} rounds in the same processes, round 1 on new processes with no warm-up.");
+        Console.WriteLine();
+        Console.WriteLine("| round | phase | slowest writer | + until the observer agrees | per second with propagation | CPU per operation, 3 processes | GC pauses |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var (round, phase) in await DeployedRegistrationBenchmark.Run(deployedProcesses, workersPerNode: 100, rounds))
+            Console.WriteLine($"| {round} | {phase.Name} | {phase.Slowest.TotalMilliseconds:F0} ms | {phase.Propagation.TotalMilliseconds:F0} ms | {phase.PerSecond:F0} | {phase.CpuPerOperation.TotalMicroseconds:F1} µs | {phase.GcPauses.TotalMilliseconds:F0} ms |");
+        return 0;
+    case "register-writer": // started by "register-deployed" as a writer node's own process
+        await DeployedRegistrationBenchmark.RunWriter(Akka.Actor.Address.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
+        return 0;
     case "roundtrip":
         var trips = args.Length > 1 ? int.Parse(args[1]) : 5000;
         const int askers = 50;
@@ -158,7 +172,7 @@ switch (mode)
         BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, rebalance, register, roundtrip, scale, lookup.");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, rebalance, register, register-deployed, roundtrip, scale, lookup.");
         return 2;
 }
 

@@ -60,13 +60,7 @@ internal static class RegistrationBenchmark
         var clock = Stopwatch.StartNew();
         var durations = await Task.WhenAll(writers.Select(async (node, n) =>
         {
-            var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < perNode)
-                    await operation(node, n, i);
-            }));
+            await Workers(perNode, workers, i => operation(node, n, i));
             return clock.Elapsed;
         }));
         var slowest = durations.Max();
@@ -76,5 +70,17 @@ internal static class RegistrationBenchmark
         var operations = perNode * writers.Length;
         var cpuPerOperation = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / operations;
         return new Phase(name, slowest, elapsed - slowest, operations / elapsed.TotalSeconds, cpuPerOperation, GC.GetTotalPauseDuration() - pauses);
+    }
+
+    /// <summary><paramref name="operation"/> for 0 … <paramref name="count"/> - 1, by <paramref name="workers"/> concurrent workers, as syn's benchmark does.</summary>
+    public static Task Workers(int count, int workers, Func<int, Task> operation)
+    {
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+                await operation(i);
+        }));
     }
 }
