@@ -60,32 +60,11 @@ internal static class ScaleBenchmark
     private static async Task<(TimeSpan FromStart, TimeSpan FromUp)> JoinFromAnotherProcess(Address seed, int keys, int buckets)
     {
         var clock = Stopwatch.StartNew();
-        string[] arguments = ["scale-joiner", seed.ToString(), keys.ToString(), buckets.ToString()];
-        // Started as "dotnet <dll>" the process is the host, which needs the assembly again.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-            arguments = [typeof(ScaleBenchmark).Assembly.Location, .. arguments];
-        using var joiner = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, arguments)
-        {
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        try
-        {
-            while (await joiner.StandardOutput.ReadLineAsync() is { } line)
-            {
-                if (line.StartsWith("UP ", StringComparison.Ordinal))
-                {
-                    var up = clock.Elapsed;
-                    await joiner.StandardOutput.ReadLineAsync(); // "HOLDS ALL"
-                    return (clock.Elapsed, clock.Elapsed - up);
-                }
-            }
-            throw new InvalidOperationException("The joining process exited before it held every entry.");
-        }
-        finally
-        {
-            joiner.Kill(entireProcessTree: true);
-        }
+        await using var joiner = NodeProcess.Start("scale-joiner", seed.ToString(), keys.ToString(), buckets.ToString());
+        await joiner.Expect("UP ");
+        var up = clock.Elapsed;
+        await joiner.Expect("HOLDS ALL");
+        return (clock.Elapsed, clock.Elapsed - up);
     }
 
     /// <summary>The joining process: joins <paramref name="seed"/>, says when it is Up and when it holds every entry.</summary>
