@@ -38,6 +38,10 @@ internal sealed class LoopbackCluster : IAsyncDisposable
               remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
               cluster.downing-provider-class = ""
               coordinated-shutdown.exit-clr = off
+              actor {
+                serializers.roundtrip = "ProcessRegistry.Akka.Benchmarks.RoundTripBenchmark+Wire, ProcessRegistry.Akka.Benchmarks"
+                serialization-bindings { "ProcessRegistry.Akka.Benchmarks.RoundTripBenchmark+IRoundTripMessage, ProcessRegistry.Akka.Benchmarks" = roundtrip }
+              }
             }
             akka.cluster.process-registry.spawn.allowed-types = [
               "ProcessRegistry.Akka.Benchmarks.SpawnBenchmark+Idle, ProcessRegistry.Akka.Benchmarks"
