@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 
@@ -21,10 +20,11 @@ internal static class DeployedRegistrationBenchmark
     {
         await using var cluster = await LoopbackCluster.Start(1);
         var observer = cluster.Nodes[0];
+        // Every node starts the raw sharding region (the spawn benchmark's baseline); its coordinator lives here, on the oldest.
+        await RawRegion.Start(observer);
         var seed = Cluster.Get(observer).SelfAddress.ToString();
         var perNode = processes / 2;
-        var writers = new[] { NodeProcess.Start("register-writer", seed, "0", perNode.ToString(), workersPerNode.ToString()),
-                              NodeProcess.Start("register-writer", seed, "1", perNode.ToString(), workersPerNode.ToString()) };
+        var writers = new[] { DeployedNode.Start(seed, 0, perNode, workersPerNode), DeployedNode.Start(seed, 1, perNode, workersPerNode) };
         try
         {
             foreach (var writer in writers)
@@ -58,12 +58,7 @@ internal static class DeployedRegistrationBenchmark
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var pauses = GC.GetTotalPauseDuration();
-        var reports = await Task.WhenAll(writers.Select(async writer =>
-        {
-            await writer.Send(command);
-            var done = (await writer.Expect("DONE")).Split(' ');
-            return (Elapsed: Seconds(done[0]), Cpu: Seconds(done[1]), Pauses: Seconds(done[2]));
-        }));
+        var reports = await Task.WhenAll(writers.Select(writer => DeployedNode.Run(writer, command)));
         var afterReports = Stopwatch.StartNew();
         await Until(observed);
         var propagation = afterReports.Elapsed;
@@ -72,59 +67,6 @@ internal static class DeployedRegistrationBenchmark
         var totalPauses = GC.GetTotalPauseDuration() - pauses + reports.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Pauses);
         return new RegistrationBenchmark.Phase(name, slowest, propagation, operations / (slowest + propagation).TotalSeconds, totalCpu / operations, totalPauses);
     }
-
-    /// <summary>A writer node: joins <paramref name="seed"/>, then runs each phase it is told to with its workers and reports its own time, CPU and GC pauses.</summary>
-    public static async Task RunWriter(Address seed, int index, int perNode, int workers)
-    {
-        await using var cluster = await LoopbackCluster.JoinExisting(seed);
-        var node = cluster.Nodes[0];
-        await Until(() => Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up) == 3);
-        Console.WriteLine("UP");
-        var pids = Array.Empty<IActorRef>();
-        while (Console.ReadLine() is { } line)
-        {
-            var words = line.Split(' ');
-            switch (words[0])
-            {
-                case "spawn":
-                    pids = Enumerable.Range(0, perNode).Select(_ => node.ActorOf(Props.Empty)).ToArray();
-                    // syn spawns its processes before the clock starts; an ActorOf returns before the actor starts.
-                    foreach (var chunk in pids.Chunk(1000))
-                        await Task.WhenAll(chunk.Select(pid => pid.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(1))));
-                    Console.WriteLine("SPAWNED");
-                    break;
-                case "register":
-                    await Report(() => RegistrationBenchmark.Workers(perNode, workers, i => node.Registry().Register($"{words[1]}/{index}/{i}", pids[i])));
-                    break;
-                case "unregister":
-                    await Report(() => RegistrationBenchmark.Workers(perNode, workers, i => node.Registry().Unregister($"{words[1]}/{index}/{i}")));
-                    break;
-                case "quit":
-                    return;
-                case "kill":
-                    await Report(() =>
-                    {
-                        foreach (var pid in pids)
-                            pid.Tell(PoisonPill.Instance);
-                        return Task.CompletedTask;
-                    });
-                    break;
-            }
-        }
-    }
-
-    private static async Task Report(Func<Task> phase)
-    {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var pauses = GC.GetTotalPauseDuration();
-        var clock = Stopwatch.StartNew();
-        await phase();
-        var elapsed = clock.Elapsed;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"DONE {elapsed.TotalSeconds} {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds} {(GC.GetTotalPauseDuration() - pauses).TotalSeconds}"));
-    }
-
-    private static TimeSpan Seconds(string text) => TimeSpan.FromSeconds(double.Parse(text, CultureInfo.InvariantCulture));
 
     private static async Task Until(Func<bool> condition)
     {

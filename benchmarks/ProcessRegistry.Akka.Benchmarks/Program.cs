@@ -5,6 +5,8 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register-deployed [processes] [rounds]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation-deployed [count]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn-deployed [keys per node] [rounds]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- placement [keys before] [keys after] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- respawn [keys per kind] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- handoff [processes] [runs]
@@ -13,7 +15,7 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- scale [keys]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- lookup [BenchmarkDotNet arguments]
 var mode = args.FirstOrDefault() ?? "propagation";
-if (mode is not ("scale-joiner" or "register-writer"))
+if (mode is not ("scale-joiner" or "node"))
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, " +
         $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
 switch (mode)
@@ -137,8 +139,27 @@ switch (mode)
         foreach (var (round, phase) in await DeployedRegistrationBenchmark.Run(deployedProcesses, workersPerNode: 100, rounds))
             Console.WriteLine($"| {round} | {phase.Name} | {phase.Slowest.TotalMilliseconds:F0} ms | {phase.Propagation.TotalMilliseconds:F0} ms | {phase.PerSecond:F0} | {phase.CpuPerOperation.TotalMicroseconds:F1} µs | {phase.GcPauses.TotalMilliseconds:F0} ms |");
         return 0;
-    case "register-writer": // started by "register-deployed" as a writer node's own process
-        await DeployedRegistrationBenchmark.RunWriter(Akka.Actor.Address.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
+    case "propagation-deployed":
+        var deployedCount = args.Length > 1 ? int.Parse(args[1]) : 1000;
+        Console.WriteLine($"Propagation as deployed: register on A (this process), visible in C's view (another OS process; a third makes three nodes); {deployedCount} registrations, one every ~5 ms after the previous arrived.");
+        Console.WriteLine();
+        Console.WriteLine("| what | n | p50 ms | p99 ms | max ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        var deployedStats = await DeployedPropagationBenchmark.Run(deployedCount, TimeSpan.FromMilliseconds(5));
+        Console.WriteLine($"| ProcessRegistry.Akka (owner broadcast), nodes as processes | {deployedStats.Count} | {deployedStats.P50:F1} | {deployedStats.P99:F1} | {deployedStats.Max:F1} |");
+        return 0;
+    case "spawn-deployed":
+        var deployedPerNode = args.Length > 1 ? int.Parse(args[1]) : 2000;
+        var spawnRounds = args.Length > 2 ? int.Parse(args[2]) : 4;
+        Console.WriteLine($"Spawn on demand as deployed: {deployedPerNode} new keys from each of 3 nodes at once, every node its own OS process; {spawnRounds} rounds in the same processes, round 1 new, the raw baseline second in odd rounds and first in even ones.");
+        Console.WriteLine();
+        Console.WriteLine("| round | what | keys/s | CPU per key, 3 processes |");
+        Console.WriteLine("|---:|---|---:|---:|");
+        foreach (var (round, figure) in await DeployedSpawnBenchmark.Run(deployedPerNode, spawnRounds))
+            Console.WriteLine($"| {round} | {figure.Name} | {figure.PerSecond:F0} | {figure.CpuPerKey.TotalMicroseconds:F0} µs |");
+        return 0;
+    case "node": // started by the deployment-shaped benchmarks as a node's own process
+        await DeployedNode.Serve(Akka.Actor.Address.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
         return 0;
     case "roundtrip":
         var trips = args.Length > 1 ? int.Parse(args[1]) : 5000;
@@ -172,7 +193,7 @@ switch (mode)
         BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, rebalance, register, register-deployed, roundtrip, scale, lookup.");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, rebalance, register, register-deployed, propagation-deployed, spawn-deployed, roundtrip, scale, lookup.");
         return 2;
 }
 
