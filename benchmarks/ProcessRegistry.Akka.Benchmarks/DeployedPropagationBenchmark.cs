@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 
@@ -24,20 +23,14 @@ internal static class DeployedPropagationBenchmark
         await c.Expect("UP");
         await c.Send("observe");
         await c.Expect("OBSERVING");
-        var latencies = new List<double>();
-        for (var i = -20; i < count; i++) // the first 20 warm the path up and are not counted
+        var stats = await PropagationBenchmark.MeasureRegistrations(a, count, pace, async key =>
         {
-            var key = $"propagation/{i}";
-            var pid = a.ActorOf(Props.Empty);
-            var start = Stopwatch.GetTimestamp();
-            await a.Registry().Register(key, pid);
             string[] arrival;
             do arrival = (await c.Expect("ARRIVED")).Split(' ');
             while (arrival[0] != key);
-            if (i >= 0) latencies.Add(Stopwatch.GetElapsedTime(start, long.Parse(arrival[1])).TotalMilliseconds);
-            await Task.Delay(pace);
-        }
+            return long.Parse(arrival[1]);
+        });
         await Task.WhenAll(b.Quit(TimeSpan.FromSeconds(30)), c.Quit(TimeSpan.FromSeconds(30)));
-        return LatencyStats.Of(latencies);
+        return stats;
     }
 }

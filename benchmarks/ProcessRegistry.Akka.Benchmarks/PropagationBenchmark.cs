@@ -29,10 +29,20 @@ internal static class PropagationBenchmark
         return results;
     }
 
-    private static async Task<LatencyStats> MeasureRegistry(ActorSystem a, ActorSystem c, int count, TimeSpan pace)
+    private static Task<LatencyStats> MeasureRegistry(ActorSystem a, ActorSystem c, int count, TimeSpan pace)
     {
         var clock = new ArrivalClock();
         c.Registry().Subscribe(c.ActorOf(Props.Create(() => new RegistrationObserver(clock))));
+        return MeasureRegistrations(a, count, pace, key => clock.WhenArrived(key).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>
+    /// Registers on <paramref name="a"/> one key at a time, each after the previous arrived and
+    /// <paramref name="pace"/>; <paramref name="arrival"/> gives the Stopwatch timestamp at which
+    /// the observing node had a key.
+    /// </summary>
+    public static async Task<LatencyStats> MeasureRegistrations(ActorSystem a, int count, TimeSpan pace, Func<string, Task<long>> arrival)
+    {
         var latencies = new List<double>();
         for (var i = -20; i < count; i++) // the first 20 warm the path up and are not counted
         {
@@ -40,7 +50,7 @@ internal static class PropagationBenchmark
             var pid = a.ActorOf(Props.Empty);
             var start = Stopwatch.GetTimestamp();
             await a.Registry().Register(key, pid);
-            var arrived = await clock.WhenArrived(key).WaitAsync(TimeSpan.FromSeconds(30));
+            var arrived = await arrival(key);
             if (i >= 0) latencies.Add(Stopwatch.GetElapsedTime(start, arrived).TotalMilliseconds);
             await Task.Delay(pace);
         }
