@@ -90,15 +90,23 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
                 _writes.Request(Self, Timers, 1);
                 break;
             case Changed changed:
-                Read(changed);
+                Read(changed.Key, changed.Data);
+                break;
+            case GetSuccess read:
+                Read(read.Key, read.Data);
+                if (read.Request == FreshRead.Last) AskForOrphans();
+                break;
+            case NotFound { Key: var key } missing:
+                Read(key, LWWDictionary<string, string>.Empty);
+                if (missing.Request == FreshRead.Last) AskForOrphans();
                 break;
             case ClusterEvent.MemberRemoved:
             case ClusterEvent.MemberUp { Member: var up } when up.UniqueAddress.Equals(_cluster.SelfUniqueAddress):
                 _orphansMayExist = true;
-                AskForOrphans();
+                ReadThenAskForOrphans();
                 break;
             case Tick tick when tick == Tick.Check:
-                AskForOrphans();
+                ReadThenAskForOrphans();
                 break;
             case Tick tick when tick == Tick.Write:
                 Write();
@@ -169,14 +177,14 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
             write.Agent.Tell(new DurableWritten(write.Started, LocalOnly.Mark));
     }
 
-    /// <summary>Takes a DData key's new content, leaving out entries that are not well formed (any member can write them).</summary>
-    private void Read(Changed changed)
+    /// <summary>Takes a DData key's content, leaving out entries that are not well formed (any member can write them).</summary>
+    private void Read(IKey dataKey, object data)
     {
-        var bucket = Array.FindIndex(_keys, key => key.Equals(changed.Key));
-        if (bucket < 0) return;
+        var bucket = Array.FindIndex(_keys, key => key.Equals(dataKey));
+        if (bucket < 0 || data is not LWWDictionary<string, string> entries) return;
         var set = _set[bucket];
         set.Clear();
-        foreach (var (key, value) in changed.Get(_keys[bucket]).Entries)
+        foreach (var (key, value) in entries.Entries)
         {
             if (KeyLimits.Violation(key, _settings) is null && DurableKey.TryDecode(value) is { } durable)
                 set[key] = durable;
@@ -184,6 +192,18 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
                 _log.Warning("Ignored an ill-formed entry of the durable set under key [{0}].", WellFormedText.Printable(key.Length > 64 ? key[..64] : key));
         }
         _orphansMayExist = true;
+    }
+
+    /// <summary>
+    /// Reads every bucket from the local replica, then asks for orphans (<see cref="FreshRead"/>):
+    /// a change notification lags by up to the replicator's notify-subscribers-interval, and a key
+    /// whose process stopped just before its node went would still be in that copy, and start again.
+    /// </summary>
+    private void ReadThenAskForOrphans()
+    {
+        if (!_orphansMayExist || !Membership.IsUp(_cluster.SelfMember)) return;
+        for (var bucket = 0; bucket < _keys.Length; bucket++)
+            _replicator.Tell(Dsl.Get(_keys[bucket], ReadLocal.Instance, bucket == _keys.Length - 1 ? FreshRead.Last : null));
     }
 
     /// <summary>
@@ -219,6 +239,16 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     /// </summary>
     private bool Orphaned(string key, HashSet<(string, long)> members) =>
         !_view.TryGet(key, out var record) || !members.Contains((record.Owner.Address.ToString(), record.Owner.Uid));
+
+    /// <summary>Marks the read of the last bucket: the replicator answers local reads in order, so all are read when it is.</summary>
+    private sealed class FreshRead
+    {
+        public static readonly FreshRead Last = new();
+
+        private FreshRead()
+        {
+        }
+    }
 
     private sealed class Tick
     {
