@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
-using Akka.Cluster;
-using Akka.Cluster.Sharding;
 
 namespace ProcessRegistry.Akka.Benchmarks;
 
@@ -32,8 +30,7 @@ internal static class DeployedNode
         await using var cluster = await LoopbackCluster.JoinExisting(seed);
         var node = cluster.Nodes[0];
         var raw = await RawRegion.Start(node);
-        while (Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up) < 3)
-            await Task.Delay(1);
+        await LoopbackCluster.UntilUp(node, 3);
         Console.WriteLine("UP");
         var pids = Array.Empty<IActorRef>();
         while (Console.ReadLine() is { } line)

@@ -23,14 +23,12 @@ internal static class DeployedPropagationBenchmark
         await c.Expect("UP");
         await c.Send("observe");
         await c.Expect("OBSERVING");
-        var stats = await PropagationBenchmark.MeasureRegistrations(a, count, pace, async key =>
+        return await PropagationBenchmark.MeasureRegistrations(a, count, pace, async key =>
         {
             string[] arrival;
             do arrival = (await c.Expect("ARRIVED")).Split(' ');
             while (arrival[0] != key);
             return long.Parse(arrival[1]);
         });
-        await Task.WhenAll(b.Quit(TimeSpan.FromSeconds(30)), c.Quit(TimeSpan.FromSeconds(30)));
-        return stats;
     }
 }

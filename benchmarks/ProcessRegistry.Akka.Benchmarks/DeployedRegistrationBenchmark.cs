@@ -24,34 +24,23 @@ internal static class DeployedRegistrationBenchmark
         await RawRegion.Start(observer);
         var seed = Cluster.Get(observer).SelfAddress.ToString();
         var perNode = processes / 2;
-        var writers = new[] { DeployedNode.Start(seed, 0, perNode, workersPerNode), DeployedNode.Start(seed, 1, perNode, workersPerNode) };
-        try
+        await using var writer0 = DeployedNode.Start(seed, 0, perNode, workersPerNode);
+        await using var writer1 = DeployedNode.Start(seed, 1, perNode, workersPerNode);
+        NodeProcess[] writers = [writer0, writer1];
+        foreach (var writer in writers)
+            await writer.Expect("UP");
+        await LoopbackCluster.UntilUp(observer, 3);
+        var results = new List<(int, RegistrationBenchmark.Phase)>();
+        for (var round = 1; round <= rounds; round++)
         {
-            foreach (var writer in writers)
-                await writer.Expect("UP");
-            await Until(() => Cluster.Get(observer).State.Members.Count(m => m.Status == MemberStatus.Up) == 3);
-            var results = new List<(int, RegistrationBenchmark.Phase)>();
-            for (var round = 1; round <= rounds; round++)
-            {
-                await Task.WhenAll(writers.Select(async writer => { await writer.Send("spawn"); await writer.Expect("SPAWNED"); }));
-                var prefix = $"r{round}";
-                int[] expected = [perNode * 2, 0, perNode * 2, 0];
-                string[] commands = [$"register {prefix}", $"unregister {prefix}", $"register {prefix}", "kill"];
-                for (var phase = 0; phase < Phases.Length; phase++)
-                    results.Add((round, await Measure(Phases[phase], writers, commands[phase], () => observer.Registry().Count == expected[phase], perNode * 2)));
-            }
-            return results;
+            await Task.WhenAll(writers.Select(async writer => { await writer.Send("spawn"); await writer.Expect("SPAWNED"); }));
+            var prefix = $"r{round}";
+            int[] expected = [perNode * 2, 0, perNode * 2, 0];
+            string[] commands = [$"register {prefix}", $"unregister {prefix}", $"register {prefix}", "kill"];
+            for (var phase = 0; phase < Phases.Length; phase++)
+                results.Add((round, await Measure(Phases[phase], writers, commands[phase], () => observer.Registry().Count == expected[phase], perNode * 2)));
         }
-        finally
-        {
-            // Each writer leaves the cluster before it exits, so the observer is not left retrying
-            // to reach a node that vanished.
-            await Task.WhenAll(writers.Select(async writer =>
-            {
-                await writer.Quit(TimeSpan.FromSeconds(30));
-                await writer.DisposeAsync();
-            }));
-        }
+        return results;
     }
 
     private static async Task<RegistrationBenchmark.Phase> Measure(string name, NodeProcess[] writers, string command, Func<bool> observed, int operations)

@@ -19,43 +19,34 @@ internal static class DeployedSpawnBenchmark
         var here = cluster.Nodes[0];
         var raw = await RawRegion.Start(here);
         var seed = Cluster.Get(here).SelfAddress.ToString();
-        var others = new[] { DeployedNode.Start(seed, 1, keysPerNode, 0), DeployedNode.Start(seed, 2, keysPerNode, 0) };
-        try
+        await using var node1 = DeployedNode.Start(seed, 1, keysPerNode, 0);
+        await using var node2 = DeployedNode.Start(seed, 2, keysPerNode, 0);
+        NodeProcess[] others = [node1, node2];
+        foreach (var node in others)
+            await node.Expect("UP");
+        await Measure("warm-up", others, "get-pid w 100", 100, () => Task.WhenAll(Enumerable.Range(0, 100).Select(i => here.Registry().GetPid($"w/0/{i}", Props.Create<SpawnBenchmark.Idle>()))));
+        await Measure("warm-up", others, "start-entity rw 100", 100, () => raw.StartAll(Enumerable.Range(0, 100).Select(i => $"rw/0/{i}").ToArray()));
+        var results = new List<(int, SpawnBenchmark.Figure)>();
+        for (var round = 1; round <= rounds; round++)
         {
-            foreach (var node in others)
-                await node.Expect("UP");
-            await Measure("warm-up", others, "get-pid w 100", 100, () => Task.WhenAll(Enumerable.Range(0, 100).Select(i => here.Registry().GetPid($"w/0/{i}", Props.Create<SpawnBenchmark.Idle>()))));
-            await Measure("warm-up", others, "start-entity rw 100", 100, () => raw.StartAll(Enumerable.Range(0, 100).Select(i => $"rw/0/{i}").ToArray()));
-            var results = new List<(int, SpawnBenchmark.Figure)>();
-            for (var round = 1; round <= rounds; round++)
+            var keys = Enumerable.Range(0, keysPerNode).Select(i => $"s{round}/0/{i}").ToArray();
+            var ids = Enumerable.Range(0, keysPerNode).Select(i => $"raw{round}/0/{i}").ToArray();
+            Task<SpawnBenchmark.Figure> Ours() => Measure("GetPid(key, props), new keys", others, $"get-pid s{round}", keysPerNode,
+                () => Task.WhenAll(keys.Select(key => here.Registry().GetPid(key, Props.Create<SpawnBenchmark.Idle>()))));
+            Task<SpawnBenchmark.Figure> Raw() => Measure("ShardRegion StartEntity (told, one collector per node), new ids", others, $"start-entity raw{round}", keysPerNode,
+                () => raw.StartAll(ids));
+            if (round % 2 == 1)
             {
-                var keys = Enumerable.Range(0, keysPerNode).Select(i => $"s{round}/0/{i}").ToArray();
-                var ids = Enumerable.Range(0, keysPerNode).Select(i => $"raw{round}/0/{i}").ToArray();
-                Task<SpawnBenchmark.Figure> Ours() => Measure("GetPid(key, props), new keys", others, $"get-pid s{round}", keysPerNode,
-                    () => Task.WhenAll(keys.Select(key => here.Registry().GetPid(key, Props.Create<SpawnBenchmark.Idle>()))));
-                Task<SpawnBenchmark.Figure> Raw() => Measure("ShardRegion StartEntity (told, one collector per node), new ids", others, $"start-entity raw{round}", keysPerNode,
-                    () => raw.StartAll(ids));
-                if (round % 2 == 1)
-                {
-                    results.Add((round, await Ours()));
-                    results.Add((round, await Raw()));
-                }
-                else
-                {
-                    results.Add((round, await Raw()));
-                    results.Add((round, await Ours()));
-                }
+                results.Add((round, await Ours()));
+                results.Add((round, await Raw()));
             }
-            return results;
-        }
-        finally
-        {
-            await Task.WhenAll(others.Select(async node =>
+            else
             {
-                await node.Quit(TimeSpan.FromSeconds(30));
-                await node.DisposeAsync();
-            }));
+                results.Add((round, await Raw()));
+                results.Add((round, await Ours()));
+            }
         }
+        return results;
     }
 
     private static async Task<SpawnBenchmark.Figure> Measure(string name, NodeProcess[] others, string command, int keysPerNode, Func<Task> here)

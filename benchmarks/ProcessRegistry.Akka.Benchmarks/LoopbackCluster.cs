@@ -17,9 +17,16 @@ internal sealed class LoopbackCluster : IAsyncDisposable
         var nodes = Enumerable.Range(0, count).Select(_ => ActorSystem.Create("bench", config)).ToArray();
         var seed = Cluster.Get(nodes[0]).SelfAddress;
         await Task.WhenAll(nodes.Select(n => Cluster.Get(n).JoinAsync(seed))).WaitAsync(TimeSpan.FromMinutes(1));
-        while (nodes.Any(n => Cluster.Get(n).State.Members.Count(m => m.Status == MemberStatus.Up) < count))
-            await Task.Delay(50);
+        foreach (var node in nodes)
+            await UntilUp(node, count);
         return new LoopbackCluster(nodes);
+    }
+
+    /// <summary>Completes once <paramref name="node"/> sees <paramref name="members"/> members Up.</summary>
+    public static async Task UntilUp(ActorSystem node, int members)
+    {
+        while (Cluster.Get(node).State.Members.Count(m => m.Status == MemberStatus.Up) < members)
+            await Task.Delay(10);
     }
 
     /// <summary>One node that joins the cluster of <paramref name="seed"/> (completes when it is Up).</summary>

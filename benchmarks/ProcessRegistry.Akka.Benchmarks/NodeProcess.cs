@@ -42,27 +42,28 @@ internal sealed class NodeProcess : IAsyncDisposable
         throw new InvalidOperationException($"The node process exited (code {(_process.HasExited ? _process.ExitCode : -1)}) before it said {word}.");
     }
 
-    /// <summary>Asks the node to stop and waits for it to exit, up to <paramref name="patience"/>.</summary>
-    public async Task Quit(TimeSpan patience)
-    {
-        if (_process.HasExited)
-            return;
-        await Send("quit");
-        try
-        {
-            await _process.WaitForExitAsync().WaitAsync(patience);
-        }
-        catch (TimeoutException)
-        {
-            // DisposeAsync kills it.
-        }
-    }
-
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Asks the node to quit (a node leaves the cluster first, so the others are not left retrying
+    /// to reach it) and waits up to 30 s for it to exit; kills it after that.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
-            _process.Kill(entireProcessTree: true);
+        {
+            try
+            {
+                await Send("quit");
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (IOException)
+            {
+                // It exited on its own meanwhile.
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
         _process.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

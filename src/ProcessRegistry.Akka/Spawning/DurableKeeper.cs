@@ -89,14 +89,15 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
                 Unwritten(stopped.Key)[stopped.Key] = null;
                 _writes.Request(Self, Timers, 1);
                 break;
-            case Changed changed:
-                Read(changed.Key, changed.Data);
+            case Changed:
+                // The next check reads the set afresh (ReadThenAskForOrphans); the change only says to look.
+                _orphansMayExist = true;
                 break;
-            case GetSuccess read:
+            case GetSuccess read when Sender.Equals(_replicator):
                 Read(read.Key, read.Data);
                 if (read.Request == FreshRead.Last) AskForOrphans();
                 break;
-            case NotFound { Key: var key } missing:
+            case NotFound { Key: var key } missing when Sender.Equals(_replicator):
                 Read(key, LWWDictionary<string, string>.Empty);
                 if (missing.Request == FreshRead.Last) AskForOrphans();
                 break;
@@ -191,7 +192,6 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
             else
                 _log.Warning("Ignored an ill-formed entry of the durable set under key [{0}].", WellFormedText.Printable(key.Length > 64 ? key[..64] : key));
         }
-        _orphansMayExist = true;
     }
 
     /// <summary>
