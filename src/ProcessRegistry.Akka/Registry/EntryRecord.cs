@@ -22,10 +22,10 @@ internal sealed record EntryRecord(
     UnregisterReason? RemovedBecause) : IReplicatedRecord
 {
     /// <summary>
-    /// The key's ordinal hash, kept so the view can pass over other keys' records without reading
+    /// The key's <see cref="Registry.KeyHash"/>, kept so the view can pass over other keys' records without reading
     /// their keys. A record never gets another key through <c>with</c>: make a new record instead.
     /// </summary>
-    public int KeyHash { get; } = StringComparer.Ordinal.GetHashCode(Key);
+    public int KeyHash { get; } = Registry.KeyHash.Of(Key);
 
     // A byte, not a nullable enum (8 bytes): with the key hash it keeps a record at 72 bytes, and
     // every node holds one record per entry.

@@ -10,7 +10,9 @@ namespace ProcessRegistry.Akka.Registry;
 /// <remarks>
 /// An open-addressing table of the records themselves (linear probing), not a
 /// ConcurrentDictionary: one writer needs no locks, and a slot costs 8 bytes where a dictionary
-/// node costs 48, which matters when every node holds every entry. Readers see each slot change
+/// node costs 48, which matters when every node holds every entry. Keys are placed by the
+/// record's fixed <see cref="KeyHash"/> until a flood of colliding keys shows, then by the
+/// process's randomized hash. Readers see each slot change
 /// as one reference write; a removed key leaves a marker so probes for keys behind it go on;
 /// growing builds a new table and publishes it whole, so a reader sees the old table or the new.
 /// </remarks>
@@ -18,15 +20,29 @@ internal sealed class LocalView
 {
     private const double MaxLoad = 0.7;
 
+    // Linear probing at MaxLoad keeps probe runs short: the longest in a table of a million
+    // well-hashed keys is a few hundred slots. A run longer than this means keys chosen to collide
+    // under the fixed KeyHash, and the table moves to the process's randomized hash for good.
+    internal const int FloodProbes = 1024;
+
     // Keys are never empty (ValidateKey), but a reader checks the instance, not just the key.
     private static readonly EntryRecord Removed = new(string.Empty, ActorRefs.Nobody, null!,
         ImmutableDictionary<string, string>.Empty, 0, 0, UnregisterReason.Unregistered);
 
-    private EntryRecord?[] _slots = new EntryRecord?[32];
+    private Table _table = new(new EntryRecord?[32], randomized: false);
     // Slots not null: records and removal markers (writer only).
     private int _used;
     private int _count;
 
+    /// <summary>Slots and the hash that places keys in them, published together so a reader never probes one with the other's positions.</summary>
+    private sealed class Table(EntryRecord?[] slots, bool randomized)
+    {
+        public readonly EntryRecord?[] Slots = slots;
+        public readonly int Mask = slots.Length - 1;
+        public readonly bool Randomized = randomized;
+
+        public int Home(string key, int keyHash) => (Randomized ? StringComparer.Ordinal.GetHashCode(key) : keyHash) & Mask;
+    }
 
     /// <summary>Callers waiting for keys to arrive (<c>WaitFor</c>).</summary>
     public KeyWaiters Waiters { get; } = new();
@@ -36,12 +52,15 @@ internal sealed class LocalView
     /// <summary>How many times the writer changed the view; for the writer, to tell whether anything changed since it last looked.</summary>
     public long Changes { get; private set; }
 
+    /// <summary>Whether a flood of colliding keys moved the table to the randomized hash.</summary>
+    internal bool IsRandomized => Volatile.Read(ref _table).Randomized;
+
     /// <summary>The records in the table as it is when enumeration starts.</summary>
     public IEnumerable<EntryRecord> Entries
     {
         get
         {
-            foreach (var slot in Volatile.Read(ref _slots))
+            foreach (var slot in Volatile.Read(ref _table).Slots)
             {
                 if (slot is not null && !ReferenceEquals(slot, Removed))
                     yield return slot;
@@ -51,15 +70,15 @@ internal sealed class LocalView
 
     public bool TryGet(string key, out EntryRecord entry)
     {
-        var slots = Volatile.Read(ref _slots);
-        var mask = slots.Length - 1;
-        var hash = StringComparer.Ordinal.GetHashCode(key);
+        var table = Volatile.Read(ref _table);
+        var slots = table.Slots;
+        var hash = KeyHash.Of(key);
         // Bounded although a table always has free slots (MaxLoad): a reader must never spin.
-        for (int i = hash & mask, probes = 0; probes < slots.Length; i = (i + 1) & mask, probes++)
+        for (int i = table.Home(key, hash), probes = 0; probes < slots.Length; i = (i + 1) & table.Mask, probes++)
         {
             var slot = slots[i];
             if (slot is null) break;
-            if (slot.KeyHash == hash && string.Equals(slot.Key, key, StringComparison.Ordinal) && !ReferenceEquals(slot, Removed))
+            if (slot.KeyHash == hash && slot.Key == key && !ReferenceEquals(slot, Removed))
             {
                 entry = slot;
                 return true;
@@ -72,23 +91,25 @@ internal sealed class LocalView
     public void Set(EntryRecord entry)
     {
         Changes++;
-        var index = IndexOf(entry.Key, out var free);
+        var index = IndexOf(entry.Key, entry.KeyHash, out var free);
+        var slots = _table.Slots;
         if (index >= 0)
         {
-            Volatile.Write(ref _slots[index], entry);
+            Volatile.Write(ref slots[index], entry);
         }
         else
         {
-            if (_slots[free] is null)
+            if (slots[free] is null)
             {
-                if (_used + 1 > _slots.Length * MaxLoad)
+                if (_used + 1 > slots.Length * MaxLoad)
                 {
-                    Rebuild();
-                    IndexOf(entry.Key, out free);
+                    Rebuild(_table.Randomized);
+                    IndexOf(entry.Key, entry.KeyHash, out free);
+                    slots = _table.Slots;
                 }
                 _used++;
             }
-            Volatile.Write(ref _slots[free], entry);
+            Volatile.Write(ref slots[free], entry);
             Volatile.Write(ref _count, _count + 1);
         }
         if (Waiters.Count > 0)
@@ -97,28 +118,36 @@ internal sealed class LocalView
 
     public bool TryRemove(string key, out EntryRecord entry)
     {
-        var index = IndexOf(key, out _);
+        var index = IndexOf(key, KeyHash.Of(key), out _);
         if (index < 0)
         {
             entry = null!;
             return false;
         }
-        entry = _slots[index]!;
-        Volatile.Write(ref _slots[index], Removed);
+        entry = _table.Slots[index]!;
+        Volatile.Write(ref _table.Slots[index], Removed);
         Volatile.Write(ref _count, _count - 1);
         Changes++;
         return true;
     }
 
-    /// <summary>The key's slot, or -1 with <paramref name="free"/> the slot a new record of it would take.</summary>
-    private int IndexOf(string key, out int free)
+    /// <summary>
+    /// The key's slot, or -1 with <paramref name="free"/> the slot a new record of it would take.
+    /// A probe run past <see cref="FloodProbes"/> moves the table to the randomized hash first.
+    /// </summary>
+    private int IndexOf(string key, int hash, out int free)
     {
-        var mask = _slots.Length - 1;
-        var hash = StringComparer.Ordinal.GetHashCode(key);
+        var table = _table;
+        var slots = table.Slots;
         free = -1;
-        for (var i = hash & mask; ; i = (i + 1) & mask)
+        for (int i = table.Home(key, hash), probes = 0; ; i = (i + 1) & table.Mask, probes++)
         {
-            var slot = _slots[i];
+            if (probes == FloodProbes && !table.Randomized)
+            {
+                Rebuild(randomized: true);
+                return IndexOf(key, hash, out free);
+            }
+            var slot = slots[i];
             if (slot is null)
             {
                 if (free < 0) free = i;
@@ -128,7 +157,7 @@ internal sealed class LocalView
             {
                 if (free < 0) free = i;
             }
-            else if (slot.KeyHash == hash && string.Equals(slot.Key, key, StringComparison.Ordinal))
+            else if (slot.KeyHash == hash && slot.Key == key)
             {
                 return i;
             }
@@ -136,18 +165,18 @@ internal sealed class LocalView
     }
 
     /// <summary>A new table without removal markers, twice as large when the records alone would fill half of this one.</summary>
-    private void Rebuild()
+    private void Rebuild(bool randomized)
     {
-        var length = _count + 1 > _slots.Length * MaxLoad / 2 ? _slots.Length * 2 : _slots.Length;
-        var slots = new EntryRecord?[length];
-        var mask = length - 1;
+        var current = _table.Slots;
+        var length = _count + 1 > current.Length * MaxLoad / 2 ? current.Length * 2 : current.Length;
+        var table = new Table(new EntryRecord?[length], randomized);
         foreach (var record in Entries)
         {
-            var i = record.KeyHash & mask;
-            while (slots[i] is not null) i = (i + 1) & mask;
-            slots[i] = record;
+            var i = table.Home(record.Key, record.KeyHash);
+            while (table.Slots[i] is not null) i = (i + 1) & table.Mask;
+            table.Slots[i] = record;
         }
         _used = _count;
-        Volatile.Write(ref _slots, slots);
+        Volatile.Write(ref _table, table);
     }
 }

@@ -75,6 +75,66 @@ public sealed class LocalViewSpecs
         Assert.Equal(0, misses);
     }
 
+    [Fact]
+    public void A_million_ordinary_keys_stay_on_the_fixed_hash()
+    {
+        var view = new LocalView();
+        for (var i = 0; i < 1_000_000; i++)
+            view.Set(Record($"key/{i}", i));
+
+        Assert.False(view.IsRandomized);
+        Assert.True(view.TryGet("key/777777", out _));
+    }
+
+    [Fact]
+    public async Task Keys_chosen_to_collide_move_the_table_to_the_randomized_hash_and_no_reader_misses_a_key_meanwhile()
+    {
+        var view = new LocalView();
+        var stable = Record("stable", 1);
+        view.Set(stable);
+        var flood = CollidingKeys(LocalView.FloodProbes + 100);
+        using var stop = new CancellationTokenSource();
+        var misses = 0;
+        var reader = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!view.TryGet("stable", out var held) || !ReferenceEquals(held, stable))
+                    Interlocked.Increment(ref misses);
+                if (view.Count > 1 && !view.TryGet(flood[0], out _))
+                    Interlocked.Increment(ref misses);
+            }
+        });
+
+        for (var i = 0; i < flood.Length; i++)
+            view.Set(Record(flood[i], i));
+        await stop.CancelAsync();
+        await reader;
+
+        Assert.True(view.IsRandomized);
+        Assert.Equal(0, misses);
+        Assert.Equal(flood.Length + 1, view.Count);
+        Assert.All(flood, key => Assert.True(view.TryGet(key, out var held) && held.Key == key));
+        Assert.True(view.TryRemove(flood[^1], out _));
+        Assert.False(view.TryGet(flood[^1], out _));
+    }
+
+    /// <summary>Keys whose fixed hashes share their low 12 bits: one home slot in any table of up to 4,096 slots.</summary>
+    private static string[] CollidingKeys(int count)
+    {
+        var keys = new List<string>(count);
+        Span<char> buffer = stackalloc char[32];
+        for (long i = 0; keys.Count < count; i++)
+        {
+            "flood/".AsSpan().CopyTo(buffer);
+            i.TryFormat(buffer[6..], out var written);
+            var key = buffer[..(6 + written)];
+            if ((KeyHash.Of(key) & 0xFFF) == 0)
+                keys.Add(key.ToString());
+        }
+        return keys.ToArray();
+    }
+
     private static EntryRecord Record(string key, long version) =>
         new(key, ActorRefs.Nobody, Owner, ImmutableDictionary<string, string>.Empty, 1, version, null);
 }
