@@ -46,7 +46,7 @@ if ($Target -in 'all', 'pack') {
     Invoke-Step "the README's C# blocks build" { dotnet build tests/ReadmeSnippets -c Release -p:PackageSource=$packages -p:ProcessRegistryVersion=$version }
 }
 if ($Target -eq 'bench') {
-    foreach ($mode in 'lookup', 'register', 'register-deployed', 'propagation', 'propagation-deployed', 'spawn', 'spawn-deployed', 'roundtrip', 'scale') {
+    foreach ($mode in 'lookup', 'register', 'register-deployed', 'kill-floor', 'propagation', 'propagation-deployed', 'spawn', 'spawn-deployed', 'roundtrip', 'scale') {
         Invoke-Step "benchmark $mode" { dotnet run --no-build -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- $mode }
     }
 }

@@ -5,6 +5,7 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn [keys per node] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register-deployed [processes] [rounds]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- kill-floor [processes] [rounds]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation-deployed [count]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn-deployed [keys per node] [rounds]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- placement [keys before] [keys after] [runs]
@@ -129,6 +130,16 @@ switch (mode)
             }
         }
         return 0;
+    case "kill-floor":
+        var killed = args.Length > 1 ? int.Parse(args[1]) : 50_000;
+        var killRounds = args.Length > 2 ? int.Parse(args[2]) : 3;
+        Console.WriteLine($"Kill cleanup's floor in one node: {killed} processes stopped, {killRounds} rounds.");
+        Console.WriteLine();
+        Console.WriteLine("| round | processes | until all are gone | CPU per process |");
+        Console.WriteLine("|---:|---|---:|---:|");
+        foreach (var row in await KillFloorBenchmark.Run(killed, killRounds))
+            Console.WriteLine($"| {row.Round} | {row.Shape} | {row.Elapsed.TotalMilliseconds:F0} ms | {row.CpuPerKill.TotalMicroseconds:F1} µs |");
+        return 0;
     case "register-deployed":
         var deployedProcesses = args.Length > 1 ? int.Parse(args[1]) : 100_000;
         var rounds = args.Length > 2 ? int.Parse(args[2]) : 4;
@@ -193,7 +204,7 @@ switch (mode)
         BenchmarkDotNet.Running.BenchmarkRunner.Run<LookupBenchmarks>(args: args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, rebalance, register, register-deployed, propagation-deployed, spawn-deployed, roundtrip, scale, lookup.");
+        Console.Error.WriteLine($"Unknown benchmark '{mode}'. Known: propagation, spawn, placement, respawn, handoff, rebalance, register, register-deployed, kill-floor, propagation-deployed, spawn-deployed, roundtrip, scale, lookup.");
         return 2;
 }
 
