@@ -20,8 +20,8 @@ internal sealed class LocalView
 {
     private const double MaxLoad = 0.7;
 
-    // Linear probing at MaxLoad keeps probe runs short: the longest in a table of a million
-    // well-hashed keys is a few hundred slots. A run longer than this means keys chosen to collide
+    // Linear probing at MaxLoad keeps probe runs short: in a table as full as MaxLoad lets it get,
+    // the longest run of ordinary keys is under 200 slots. A run longer than this means keys chosen to collide
     // under the fixed KeyHash, and the table moves to the process's randomized hash for good.
     internal const int FloodProbes = 1024;
 
