@@ -39,10 +39,7 @@ internal static class DeployedNode
             switch (words[0])
             {
                 case "spawn":
-                    pids = Enumerable.Range(0, perNode).Select(_ => node.ActorOf(Props.Empty)).ToArray();
-                    // syn spawns its processes before the clock starts; an ActorOf returns before the actor starts.
-                    foreach (var chunk in pids.Chunk(1000))
-                        await Task.WhenAll(chunk.Select(pid => pid.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(1))));
+                    pids = await RegistrationBenchmark.Started(Enumerable.Range(0, perNode).Select(_ => node.ActorOf(Props.Empty)).ToArray());
                     Console.WriteLine("SPAWNED");
                     break;
                 case "register":

@@ -21,13 +21,13 @@ internal static class KillFloorBenchmark
         var rows = new List<Row>();
         for (var round = 1; round <= rounds; round++)
         {
-            var watched = await Spawn(node, processes);
+            var watched = await RegistrationBenchmark.Started(Enumerable.Range(0, processes).Select(_ => node.ActorOf(Props.Empty)).ToArray());
             var counter = node.ActorOf(Props.Create(() => new TerminationCounter(watched)));
             await counter.Ask<Ready>(Ready.Instance, TimeSpan.FromMinutes(1));
             rows.Add(await Measure(round, "watched by one actor (Akka's floor)", watched,
                 () => counter.Ask<Ready>(AllTerminated.Instance, TimeSpan.FromMinutes(2))));
 
-            var registered = await Spawn(node, processes);
+            var registered = await RegistrationBenchmark.Started(Enumerable.Range(0, processes).Select(_ => node.ActorOf(Props.Empty)).ToArray());
             await RegistrationBenchmark.Workers(processes, 100, i => node.Registry().Register($"kill/{round}/{i}", registered[i]));
             rows.Add(await Measure(round, "registered (the registry watches, removes, broadcasts)", registered, async () =>
             {
@@ -36,14 +36,6 @@ internal static class KillFloorBenchmark
             }));
         }
         return rows;
-    }
-
-    private static async Task<IActorRef[]> Spawn(ActorSystem node, int processes)
-    {
-        var pids = Enumerable.Range(0, processes).Select(_ => node.ActorOf(Props.Empty)).ToArray();
-        foreach (var chunk in pids.Chunk(1000))
-            await Task.WhenAll(chunk.Select(pid => pid.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(1))));
-        return pids;
     }
 
     private static async Task<Row> Measure(int round, string shape, IActorRef[] pids, Func<Task> allGone)
