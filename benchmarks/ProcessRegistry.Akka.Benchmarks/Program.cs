@@ -6,7 +6,7 @@ using ProcessRegistry.Akka.Spawning;
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register [processes] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- register-deployed [processes] [rounds]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- kill-floor [processes] [rounds]
-// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation-deployed [count]
+// dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- propagation-deployed [count] [writes per second]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- spawn-deployed [keys per node] [rounds]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- placement [keys before] [keys after] [runs]
 // dotnet run -c Release --project benchmarks/ProcessRegistry.Akka.Benchmarks -- respawn [keys per kind] [runs]
@@ -152,11 +152,15 @@ switch (mode)
         return 0;
     case "propagation-deployed":
         var deployedCount = args.Length > 1 ? int.Parse(args[1]) : 1000;
-        Console.WriteLine($"Propagation as deployed: register on A (this process), visible in C's view (another OS process; a third makes three nodes); {deployedCount} registrations, one every ~5 ms after the previous arrived.");
+        int? deployedPerSecond = args.Length > 2 ? int.Parse(args[2]) : null;
+        Console.WriteLine($"Propagation as deployed: register on A (this process), visible in C's view (another OS process; a third makes three nodes); {deployedCount} registrations, " +
+            (deployedPerSecond is { } deployedRate ? $"{deployedRate} a second, each on its due time." : "one every ~5 ms after the previous arrived."));
         Console.WriteLine();
         Console.WriteLine("| what | n | p50 ms | p99 ms | max ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        var deployedStats = await DeployedPropagationBenchmark.Run(deployedCount, TimeSpan.FromMilliseconds(5));
+        var deployedStats = deployedPerSecond is { } writes
+            ? await DeployedPropagationBenchmark.RunAtRate(deployedCount, writes)
+            : await DeployedPropagationBenchmark.Run(deployedCount, TimeSpan.FromMilliseconds(5));
         Console.WriteLine($"| ProcessRegistry.Akka (owner broadcast), nodes as processes | {deployedStats.Count} | {deployedStats.P50:F1} | {deployedStats.P99:F1} | {deployedStats.Max:F1} |");
         return 0;
     case "spawn-deployed":

@@ -9,19 +9,32 @@ namespace ProcessRegistry.Akka.Support;
 /// Moderate traffic is not delayed, and under load thousands of small remote messages become a
 /// few large ones: remoting's per-message cost is what bounds throughput otherwise. A pile that
 /// is large already does not wait for the timer, which rounds the interval up to the
-/// scheduler's tick (10 ms), a stall each stage of a pipeline of such actors would add.
+/// scheduler's tick (10 ms), a stall each stage of a pipeline of such actors would add. Nor, when
+/// the interval is shorter than that tick, does a pile after a small flush (fewer than
+/// <see cref="WorthTiming"/> items): traffic that light gains nothing from batching and would
+/// only wait out the tick, which at a steady thousand writes a second put 4–5 ms on every
+/// write's way to the peers.
 /// </summary>
 internal sealed class FlushPacing(TimeSpan interval, object flush, RegistryClock clock)
 {
     public const int FlushAt = 256;
 
+    /// <summary>The smallest last flush after which the next one waits for an interval shorter than the tick.</summary>
+    public const int WorthTiming = 16;
+
+    // Akka's scheduler does not tick faster than this; a timer of a shorter interval waits this long.
+    private static readonly TimeSpan SchedulerTick = TimeSpan.FromMilliseconds(10);
+
     private bool _scheduled;
     private bool _timed;
     private TimeSpan _lastFlush = TimeSpan.MinValue;
+    private int _waiting;
+    private int _lastFlushed;
 
     /// <summary>Something waits to be sent, <paramref name="waiting"/> items in all: makes sure <c>flush</c> reaches <paramref name="self"/>.</summary>
     public void Request(IActorRef self, ITimerScheduler timers, int waiting)
     {
+        _waiting = waiting;
         var full = waiting >= FlushAt;
         if (_scheduled)
         {
@@ -33,7 +46,7 @@ internal sealed class FlushPacing(TimeSpan interval, object flush, RegistryClock
         }
         _scheduled = true;
         var wait = _lastFlush == TimeSpan.MinValue ? TimeSpan.Zero : _lastFlush + interval - clock.Now;
-        _timed = !full && wait > TimeSpan.Zero;
+        _timed = !full && wait > TimeSpan.Zero && (interval >= SchedulerTick || _lastFlushed >= WorthTiming);
         if (_timed)
             timers.StartSingleTimer(flush, flush, wait);
         else
@@ -46,5 +59,7 @@ internal sealed class FlushPacing(TimeSpan interval, object flush, RegistryClock
         _scheduled = false;
         _timed = false;
         _lastFlush = clock.Now;
+        _lastFlushed = _waiting;
+        _waiting = 0;
     }
 }
