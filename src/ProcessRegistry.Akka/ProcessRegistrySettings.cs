@@ -165,7 +165,7 @@ public sealed class ProcessRegistrySettings
     public string DurableStoreDirectory { get; }
 
     /// <summary>The prefix of the DData keys of the durable set, the registry replicator's only durable keys.</summary>
-    internal const string DurableKeyPrefix = "process-registry-durable-";
+    internal const string DurableKeyPrefix = "process-registry-durable-set-";
 
     /// <summary>Actor name of the registry's own replicator under <c>/system</c>.</summary>
     public string ReplicatorName { get; }

@@ -1,6 +1,9 @@
+using System.Collections.Immutable;
 using System.Runtime.Serialization;
 using Akka.Actor;
+using Akka.Cluster;
 using ProcessRegistry.Akka.Spawning;
+using ProcessRegistry.Akka.Support;
 
 namespace ProcessRegistry.Akka.Serialization;
 
@@ -21,9 +24,10 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
     private const string PrepareSuccessorsManifest = "R";
     private const string SuccessorsReadyManifest = "r";
     private const string RegisterSuccessorsManifest = "T";
+    private const string DurableBucketManifest = "D";
 
     // How a request names what to start.
-    private const byte PropsTag = 0, KindTag = 1;
+    private const byte PropsTag = 0, KindTag = 1, RevivalTag = 2;
 
     // What a spawn result holds.
     private const byte AskAgainTag = 0, HolderTag = 1, FailedTag = 2;
@@ -45,6 +49,7 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
         PrepareSuccessors => PrepareSuccessorsManifest,
         SuccessorsReady => SuccessorsReadyManifest,
         RegisterSuccessors => RegisterSuccessorsManifest,
+        DurableBucket => DurableBucketManifest,
         _ => throw CannotSerialize(o),
     };
 
@@ -88,6 +93,9 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
                     writer.Write(key.Over);
                 });
                 break;
+            case DurableBucket bucket:
+                WriteDurableBucket(writer, bucket);
+                break;
             default:
                 throw CannotSerialize(obj);
         }
@@ -103,8 +111,46 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
         PrepareSuccessorsManifest => new PrepareSuccessors(ReadList(reader, () => (reader.ReadString(), reader.ReadString()))),
         SuccessorsReadyManifest => new SuccessorsReady(ReadList(reader, () => (reader.ReadString(), Records.ReadRef(reader)))),
         RegisterSuccessorsManifest => new RegisterSuccessors(ReadList(reader, () => (reader.ReadString(), reader.ReadInt64()))),
+        DurableBucketManifest => ReadDurableBucket(reader),
         _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(SpawnSerializer)}."),
     };
+
+    /// <summary>
+    /// Nodes in address order and keys ordinal, whatever order a replica holds them in: the
+    /// replicator compares replicas by a digest of these bytes. Keys and kinds are read as any
+    /// strings; the keeper ignores entries that are not well formed (any member can write them).
+    /// </summary>
+    private static void WriteDurableBucket(BinaryWriter writer, DurableBucket bucket)
+    {
+        WriteList(writer, bucket.Retired.Order(Comparer<UniqueAddress>.Default).ToList(), node => RecordFormat.WriteOwner(writer, node));
+        WriteList(writer, bucket.Slices.OrderBy(pair => pair.Key, Comparer<UniqueAddress>.Default).ToList(), pair =>
+        {
+            RecordFormat.WriteOwner(writer, pair.Key);
+            writer.Write(pair.Value.Version);
+            WriteList(writer, pair.Value.Entries.ToList(), entry =>
+            {
+                writer.Write(entry.Key);
+                writer.Write(entry.Value.Kind);
+                writer.Write(entry.Value.Running);
+            });
+        });
+    }
+
+    private DurableBucket ReadDurableBucket(BinaryReader reader)
+    {
+        var retired = ReadList(reader, () => Records.ReadOwner(reader)).ToImmutableHashSet();
+        var slices = ReadList(reader, () =>
+        {
+            var node = Records.ReadOwner(reader);
+            var version = reader.ReadInt64();
+            var entries = ReadList(reader, () => (Key: reader.ReadString(), Entry: new DurableSlice.Entry(reader.ReadString(), reader.ReadBoolean())));
+            var sorted = ImmutableSortedDictionary.CreateBuilder<string, DurableSlice.Entry>(StringComparer.Ordinal);
+            foreach (var (key, entry) in entries)
+                sorted[key] = entry;
+            return KeyValuePair.Create(node, new DurableSlice(version, sorted.ToImmutable()));
+        });
+        return new DurableBucket(ImmutableDictionary.CreateRange(slices.DistinctBy(pair => pair.Key)), retired);
+    }
 
     private static void WriteList<T>(BinaryWriter writer, IReadOnlyList<T> items, Action<T> write)
     {
@@ -151,7 +197,7 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
             writer.Write(request.Key);
             if (request.Kind is { } kind)
             {
-                writer.Write(KindTag);
+                writer.Write(request.Revival ? RevivalTag : KindTag);
                 writer.Write(kind);
                 continue;
             }
@@ -177,14 +223,17 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
         for (var i = 0; i < requests.Length; i++)
         {
             var key = reader.ReadString();
-            if (reader.ReadByte() == KindTag)
+            var tag = reader.ReadByte();
+            if (tag is KindTag or RevivalTag)
             {
                 var kind = reader.ReadString();
                 requests[i] = SpawnKinds.NameProblem(kind) is { } problem
                     ? new SpawnRequest(key, null, PropsWire.NoArguments, problem)
-                    : SpawnRequest.OfKind(key, kind);
+                    : tag == RevivalTag ? SpawnRequest.Revive(key, kind) : SpawnRequest.OfKind(key, kind);
                 continue;
             }
+            if (tag != PropsTag)
+                throw new SerializationException($"Unknown request tag {tag} for key '{WellFormedText.Printable(key.Length > 64 ? key[..64] : key)}'.");
             var (shape, refusal) = shapes[reader.Read7BitEncodedInt()];
             var arguments = reader.ReadBytes(reader.Read7BitEncodedInt());
             requests[i] = shape is null

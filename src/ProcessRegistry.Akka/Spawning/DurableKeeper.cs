@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
@@ -10,11 +11,13 @@ namespace ProcessRegistry.Akka.Spawning;
 
 /// <summary>
 /// Keeps durable keys running, one keeper per node. It writes what this node's
-/// <see cref="SpawnAgent"/> starts and stops into the durable set (a few LWW dictionaries in the
-/// registry's replicator: key → kind and node), and reads the whole set back. A key whose node is
-/// no longer a member (it left, was downed, or belonged to a cluster that was stopped and started
-/// again) is asked for through this node's <see cref="SpawnClient"/>, like any spawn: its shard's
-/// host decides, once, where it starts again, however many keepers ask.
+/// <see cref="SpawnAgent"/> starts and stops into its own slice of the durable set (a few
+/// <see cref="DurableBucket"/>s in the registry's replicator), and reads the whole set back. A key
+/// listed running by a node that is no longer a member (it left, was downed, or belonged to a
+/// cluster that was stopped and started again), and by no member, is asked for through this node's
+/// <see cref="SpawnClient"/>, like any spawn: its shard's host decides, once, where it starts
+/// again, however many keepers ask. Once members list every key of a gone node's slice, the
+/// keeper retires that slice.
 /// </summary>
 /// <remarks>
 /// Every keeper that knows the key's kind asks, rather than one chosen keeper, so no key waits on
@@ -31,11 +34,11 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     private readonly LocalView _view;
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly LWWDictionaryKey<string, string>[] _keys;
-    // The set as this node last read it, one dictionary per DData key.
-    private readonly Dictionary<string, DurableKey>[] _set;
-    // This node's starts (a DurableKey) and stops (null) not written yet, per DData key.
-    private readonly Dictionary<string, DurableKey?>[] _unwritten;
+    private readonly DurableBucketKey[] _keys;
+    // The set as this node last read it, one bucket per DData key, without ill-formed entries.
+    private readonly DurableBucket[] _set;
+    // This node's starts (running) and stops not written yet, per DData key.
+    private readonly Dictionary<string, DurableSlice.Entry>[] _unwritten;
     // The agent to tell when a start is written (this node's; one per node).
     private IActorRef _agent = ActorRefs.Nobody;
     // Keys without a live node that this keeper asked for, and when.
@@ -52,9 +55,9 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
         _kinds = kinds;
         _view = view;
         _keys = Enumerable.Range(0, settings.DurableKeyCount)
-            .Select(i => new LWWDictionaryKey<string, string>(ProcessRegistrySettings.DurableKeyPrefix + i)).ToArray();
-        _set = _keys.Select(_ => new Dictionary<string, DurableKey>(StringComparer.Ordinal)).ToArray();
-        _unwritten = _keys.Select(_ => new Dictionary<string, DurableKey?>(StringComparer.Ordinal)).ToArray();
+            .Select(i => new DurableBucketKey(ProcessRegistrySettings.DurableKeyPrefix + i)).ToArray();
+        _set = _keys.Select(_ => DurableBucket.Empty).ToArray();
+        _unwritten = _keys.Select(_ => new Dictionary<string, DurableSlice.Entry>(StringComparer.Ordinal)).ToArray();
         _writes = new FlushPacing(settings.SyncInterval, Tick.Write, clock);
     }
 
@@ -82,23 +85,32 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
         {
             case DurableStarted started when LocalOnly.Carries(started.Mark):
                 _agent = Sender;
-                Unwritten(started.Key)[started.Key] = DurableKey.On(started.Kind, _cluster.SelfUniqueAddress);
+                Unwritten(started.Key)[started.Key] = new DurableSlice.Entry(started.Kind, Running: true);
                 _writes.Request(Self, Timers, 1);
                 break;
             case DurableStopped stopped when LocalOnly.Carries(stopped.Mark):
-                Unwritten(stopped.Key)[stopped.Key] = null;
+                Unwritten(stopped.Key)[stopped.Key] = new DurableSlice.Entry(stopped.Kind, Running: false);
                 _writes.Request(Self, Timers, 1);
                 break;
             case Changed:
                 // The next check reads the set afresh (ReadThenAskForOrphans); the change only says to look.
                 _orphansMayExist = true;
                 break;
+            case MayRevive ask when LocalOnly.Carries(ask.Mark):
+                _replicator.Tell(Dsl.Get(_keys[BucketOf(ask.Request.Key)], ReadLocal.Instance, new Reviving(ask, Sender)));
+                break;
+            case GetSuccess { Request: Reviving reviving } read when Sender.Equals(_replicator):
+                Decide(reviving, read.Data as DurableBucket);
+                break;
+            case NotFound { Request: Reviving reviving } when Sender.Equals(_replicator):
+                Decide(reviving, null);
+                break;
             case GetSuccess read when Sender.Equals(_replicator):
                 Read(read.Key, read.Data);
                 if (read.Request == FreshRead.Last) AskForOrphans();
                 break;
             case NotFound { Key: var key } missing when Sender.Equals(_replicator):
-                Read(key, LWWDictionary<string, string>.Empty);
+                Read(key, DurableBucket.Empty);
                 if (missing.Request == FreshRead.Last) AskForOrphans();
                 break;
             case ClusterEvent.MemberRemoved:
@@ -115,6 +127,8 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
             case UpdateSuccess { Request: DurableWrite write }:
                 Written(write);
                 break;
+            case IUpdateResponse { Request: Spreading }:
+                break; // what did not reach every node at once spreads by gossip
             case UpdateTimeout { Request: DurableWrite write }:
                 _log.Warning("A change of the durable set ({0} keys started) did not reach the nodes it had to within {1}; gossip spreads it from here.",
                     write.Started.Count, _settings.SpawnAttemptTimeout);
@@ -136,17 +150,23 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
 
     private int BucketOf(string key) => StableHash.SlotOf(key, _keys.Length);
 
-    private Dictionary<string, DurableKey?> Unwritten(string key) => _unwritten[BucketOf(key)];
+    private Dictionary<string, DurableSlice.Entry> Unwritten(string key) => _unwritten[BucketOf(key)];
+
+    /// <summary>The nodes that count as members: their slices are theirs to edit; any other node's slice is a gone node's.</summary>
+    private ImmutableHashSet<UniqueAddress> Members() =>
+        _cluster.State.Members.Where(Membership.Counts).Select(member => member.UniqueAddress).ToImmutableHashSet();
 
     /// <summary>
-    /// Writes this node's starts and stops: a start to a majority of the nodes, so that it outlives
-    /// this node as soon as its caller hears of it; a stop to all of them, and it removes a key only
-    /// while the set still names this node for it.
+    /// Writes this node's starts and stops into its slice: a start to a majority of the nodes, so
+    /// that it outlives this node as soon as its caller hears of it; a stop to all of them. A
+    /// stopped key that a gone node's slice lists running stays listed, stopped (even when its
+    /// start was not written yet: the gone node's slice alone would name it).
     /// </summary>
     private void Write()
     {
         _writes.Flushed();
         var self = _cluster.SelfUniqueAddress;
+        var members = Members();
         var majority = new WriteMajority(_settings.SpawnAttemptTimeout);
         // A stop goes to every node: any keeper that still listed the key would start it again
         // once this node is removed. (Gossip carries it to a node that did not answer in time.)
@@ -156,43 +176,71 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
             if (_unwritten[bucket].Count == 0) continue;
             var changes = _unwritten[bucket].ToList();
             _unwritten[bucket].Clear();
-            var write = new DurableWrite(changes.Where(change => change.Value is not null).Select(change => change.Key).ToList(), _agent);
-            var consistency = changes.Any(change => change.Value is null) ? (IWriteConsistency)all : majority;
-            _replicator.Tell(Dsl.Update(_keys[bucket], LWWDictionary<string, string>.Empty, consistency, write, set =>
+            var write = new DurableWrite(bucket, changes.Where(change => change.Value.Running).Select(change => change.Key).ToList(), _agent);
+            var consistency = changes.Any(change => !change.Value.Running) ? (IWriteConsistency)all : majority;
+            _replicator.Tell(Dsl.Update(_keys[bucket], DurableBucket.Empty, consistency, write, set => set.Edit(self, entries =>
             {
-                foreach (var (key, durable) in changes)
+                foreach (var (key, change) in changes)
                 {
-                    if (durable is not null)
-                        set = set.SetItem(self, key, durable.Encode());
-                    else if (set.TryGetValue(key, out var current) && DurableKey.TryDecode(current) is { } held && held.IsOn(self))
-                        set = set.Remove(self, key);
+                    if (change.Running || set.RunsOnGoneNode(key, members))
+                        entries = entries.SetItem(key, change);
+                    else
+                        entries = entries.Remove(key);
                 }
-                return set;
-            }));
+                return entries;
+            })));
         }
     }
 
-    private static void Written(DurableWrite write)
+    /// <summary>
+    /// Tells the agent of the starts a majority has, and spreads them to the other nodes: a
+    /// majority write need not reach them, and a node whose replica lacks this node's slice could
+    /// take over one of its keys after this node goes, see it stop by itself, and drop it, not
+    /// knowing that this slice still lists it running (see <see cref="DurableBucket"/>).
+    /// </summary>
+    private void Written(DurableWrite write)
     {
         if (write.Started.Count > 0)
+            WriteToAll(write.Bucket, set => set);
+        if (write.Started.Count > 0)
             write.Agent.Tell(new DurableWritten(write.Started, LocalOnly.Mark));
+    }
+
+    /// <summary>
+    /// Answers whether a keeper's request may start its key, from this node's replica as it is
+    /// now, and this node's starts and stops not written yet: not when a member lists the key,
+    /// running or stopped by itself, since it was asked for.
+    /// (A replica that has not heard of the gone node's slice yet starts it: the asker had.)
+    /// </summary>
+    private void Decide(Reviving reviving, DurableBucket? bucket)
+    {
+        var (request, client) = (reviving.Ask.Request, reviving.Ask.Client);
+        var listed = Unwritten(request.Key).ContainsKey(request.Key) || (bucket is not null && bucket.ListedByMember(request.Key, Members()));
+        var refusal = listed
+            ? $"Key '{request.Key}' no longer waits for a node: a member runs it, or ran it and it stopped by itself."
+            : null;
+        reviving.Agent.Tell(new RevivalDecided(request, client, refusal, LocalOnly.Mark));
     }
 
     /// <summary>Takes a DData key's content, leaving out entries that are not well formed (any member can write them).</summary>
     private void Read(IKey dataKey, object data)
     {
         var bucket = Array.FindIndex(_keys, key => key.Equals(dataKey));
-        if (bucket < 0 || data is not LWWDictionary<string, string> entries) return;
-        var set = _set[bucket];
-        set.Clear();
-        foreach (var (key, value) in entries.Entries)
+        if (bucket < 0 || data is not DurableBucket read) return;
+        var slices = read.Slices;
+        foreach (var (node, slice) in read.Slices)
         {
-            if (KeyLimits.Violation(key, _settings) is null && DurableKey.TryDecode(value) is { } durable)
-                set[key] = durable;
-            else
+            var illFormed = slice.Entries.Keys.Where(key => !WellFormed(key, slice.Entries[key])).ToList();
+            if (illFormed.Count == 0) continue;
+            foreach (var key in illFormed)
                 _log.Warning("Ignored an ill-formed entry of the durable set under key [{0}].", WellFormedText.Printable(key.Length > 64 ? key[..64] : key));
+            slices = slices.SetItem(node, new DurableSlice(slice.Version, slice.Entries.RemoveRange(illFormed)));
         }
+        _set[bucket] = ReferenceEquals(slices, read.Slices) ? read : new DurableBucket(slices, read.Retired);
     }
+
+    private bool WellFormed(string key, DurableSlice.Entry entry) =>
+        KeyLimits.Violation(key, _settings) is null && SpawnKinds.NameProblem(entry.Kind) is null;
 
     /// <summary>
     /// Reads every bucket from the local replica, then asks for orphans (<see cref="FreshRead"/>):
@@ -207,38 +255,63 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// Asks for every durable key whose node is not a member and whose kind this node knows, unless
-    /// it asked within the last check interval and the key has not come back since.
+    /// Asks for every durable key that a gone node's slice lists running, that no member lists,
+    /// and whose kind this node knows, unless it asked within the last check interval and the key
+    /// has not come back since. Then tidies up: retires the slices of gone nodes whose keys members
+    /// took over, and drops this node's stopped keys that no gone node lists any more.
     /// </summary>
     private void AskForOrphans()
     {
         if (!_orphansMayExist || !Membership.IsUp(_cluster.SelfMember)) return;
-        var members = _cluster.State.Members.Where(Membership.Counts)
-            .Select(member => (member.Address.ToString(), (long)member.UniqueAddress.Uid)).ToHashSet();
+        var members = Members();
         var now = _clock.Now;
-        var orphans = 0;
-        foreach (var bucket in _set)
+        var waiting = 0;
+        for (var index = 0; index < _set.Length; index++)
         {
-            foreach (var (key, durable) in bucket)
+            var bucket = _set[index];
+            foreach (var (node, slice) in bucket.Slices)
             {
-                if (members.Contains((durable.NodeAddress, durable.NodeUid)) || !Orphaned(key, members)) continue;
-                orphans++;
-                if (!_kinds.TryGet(durable.Kind, out _)) continue;
-                if (_asked.TryGetValue(key, out var askedAt) && now - askedAt < _settings.DurableCheckInterval) continue;
-                _asked[key] = now;
-                _spawnClient.Tell(SpawnRequest.OfKind(key, durable.Kind), Self);
+                if (members.Contains(node)) continue;
+                waiting++;
+                if (bucket.TakenOver(node, members))
+                {
+                    WriteToAll(index, set => set.TakenOver(node, Members()) ? set.Retire(node) : set);
+                    continue;
+                }
+                foreach (var (key, entry) in slice.Entries)
+                {
+                    if (!entry.Running || bucket.ListedByMember(key, members) || !Orphaned(key, members)) continue;
+                    if (!_kinds.TryGet(entry.Kind, out _)) continue;
+                    if (_asked.TryGetValue(key, out var askedAt) && now - askedAt < _settings.DurableCheckInterval) continue;
+                    _asked[key] = now;
+                    _spawnClient.Tell(SpawnRequest.Revive(key, entry.Kind), Self);
+                }
+            }
+            var self = _cluster.SelfUniqueAddress;
+            if (bucket.SliceOf(self).Entries.Any(entry => !entry.Value.Running && !bucket.RunsOnGoneNode(entry.Key, members)))
+            {
+                waiting++;
+                WriteToAll(index, set => set.Edit(self, entries =>
+                    entries.RemoveRange(entries.Where(entry => !entry.Value.Running && !set.RunsOnGoneNode(entry.Key, Members())).Select(entry => entry.Key).ToList())));
             }
         }
-        _orphansMayExist = orphans > 0;
-        if (orphans == 0) _asked.Clear();
+        _orphansMayExist = waiting > 0;
+        if (waiting == 0) _asked.Clear();
     }
+
+    /// <summary>
+    /// A write to every node that nobody waits for: a tidy-up, which <paramref name="edit"/> decides
+    /// again on the replica's current bucket, or (unchanged) the spreading of a start.
+    /// </summary>
+    private void WriteToAll(int bucket, Func<DurableBucket, DurableBucket> edit) =>
+        _replicator.Tell(Dsl.Update(_keys[bucket], DurableBucket.Empty, new WriteAll(_settings.SpawnAttemptTimeout), Spreading.Instance, edit));
 
     /// <summary>
     /// Whether the view agrees that the key has no process: none of a member holds it. It may be
     /// back already, its new node not yet written into the set.
     /// </summary>
-    private bool Orphaned(string key, HashSet<(string, long)> members) =>
-        !_view.TryGet(key, out var record) || !members.Contains((record.Owner.Address.ToString(), record.Owner.Uid));
+    private bool Orphaned(string key, ImmutableHashSet<UniqueAddress> members) =>
+        !_view.TryGet(key, out var record) || !members.Contains(record.Owner);
 
     /// <summary>Marks the read of the last bucket: the replicator answers local reads in order, so all are read when it is.</summary>
     private sealed class FreshRead
@@ -246,6 +319,18 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
         public static readonly FreshRead Last = new();
 
         private FreshRead()
+        {
+        }
+    }
+
+    /// <summary>A <see cref="MayRevive"/> while its bucket is read, and the agent that asked.</summary>
+    private sealed record Reviving(MayRevive Ask, IActorRef Agent);
+
+    private sealed class Spreading
+    {
+        public static readonly Spreading Instance = new();
+
+        private Spreading()
         {
         }
     }

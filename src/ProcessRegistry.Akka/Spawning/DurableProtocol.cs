@@ -19,7 +19,16 @@ internal sealed record DurableStarted(string Key, string Kind, LocalOnly Mark);
 internal sealed record DurableWritten(IReadOnlyList<string> Keys, LocalOnly Mark);
 
 /// <summary>The process of a durable key on this node stopped by itself: the key is no longer kept running.</summary>
-internal sealed record DurableStopped(string Key, LocalOnly Mark);
+internal sealed record DurableStopped(string Key, string Kind, LocalOnly Mark);
 
-/// <summary>What the keeper's write of one DData key tells when it completes: the started keys, and whom to tell.</summary>
-internal sealed record DurableWrite(IReadOnlyList<string> Started, IActorRef Agent);
+/// <summary>
+/// The agent asks its keeper whether to start a <see cref="SpawnRequest.Revival"/>: a keeper's
+/// request may reach the host after the key's revived process already stopped by itself.
+/// </summary>
+internal sealed record MayRevive(SpawnRequest Request, IActorRef Client, LocalOnly Mark);
+
+/// <summary>The keeper's answer to <see cref="MayRevive"/>: null, or why the key is not started.</summary>
+internal sealed record RevivalDecided(SpawnRequest Request, IActorRef Client, string? Refusal, LocalOnly Mark);
+
+/// <summary>What the keeper's write of one DData key tells when it completes: the bucket, the started keys, and whom to tell.</summary>
+internal sealed record DurableWrite(int Bucket, IReadOnlyList<string> Started, IActorRef Agent);

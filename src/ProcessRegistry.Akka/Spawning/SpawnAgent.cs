@@ -106,6 +106,12 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
             case RegisterAccepted accepted:
                 Registered(accepted.Record);
                 break;
+            case RevivalDecided decided when LocalOnly.Carries(decided.Mark):
+                if (decided.Refusal is null)
+                    Handle(decided.Request with { Revival = false }, decided.Client);
+                else
+                    _answers.Answer(decided.Client, SpawnResult.Failed(decided.Request.Key, decided.Refusal));
+                break;
             case DurableWritten written when LocalOnly.Carries(written.Mark):
                 DurablyRegistered(written.Keys);
                 break;
@@ -156,6 +162,8 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
             starting.Clients.Add(client);
         else if (HolderHere(key) is { } holder)
             _answers.Answer(client, SpawnResult.Holder(holder));
+        else if (request.Revival)
+            _durableKeeper.Tell(new MayRevive(request, client, LocalOnly.Mark));
         else
             Start(request, client);
     }
@@ -254,16 +262,20 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
     private void Stopped(IActorRef process)
     {
         var failure = _startFailures.Remove(process, out var cause) ? cause : null;
-        var durable = _kindOf.Remove(process, out var kind) && kind.Durable;
+        var kind = _kindOf.Remove(process, out var known) ? known : null;
         if (!_keyOf.Remove(process, out var key)) return;
+        var byItself = !ShuttingDown();
         // A durable key stays in the set until its process stops by itself, not with its node.
-        if (durable && !ShuttingDown())
-            _durableKeeper.Tell(new DurableStopped(key, LocalOnly.Mark));
+        if (kind is { Durable: true } && byItself)
+            _durableKeeper.Tell(new DurableStopped(key, kind.Name, LocalOnly.Mark));
         if (!_starting.TryGetValue(key, out var starting) || !starting.Process.Equals(process)) return;
         _starting.Remove(key);
-        var result = failure is null
-            ? SpawnResult.AskAgain(key)
-            : SpawnResult.Failed(key, $"The process for key '{key}' failed to start: {failure.Message}");
+        // A durable process that registered, then stopped by itself before the durable set had it,
+        // ran: its callers get it, as they would have a moment later. Asking again would start a
+        // key that stopped by itself (the durable keeper's own request, for one).
+        var result = failure is not null ? SpawnResult.Failed(key, $"The process for key '{key}' failed to start: {failure.Message}")
+            : starting.Record is { } registered && byItself ? SpawnResult.Holder(registered)
+            : SpawnResult.AskAgain(key);
         foreach (var client in starting.Clients)
             _answers.Answer(client, result);
     }

@@ -117,6 +117,9 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
         if (_pending.TryGetValue(request.Key, out var pending))
         {
             pending.Callers.Add(caller);
+            // A caller wants a process whatever the durable set says; a revival alone may be refused.
+            if (pending.Request.Revival && !request.Revival)
+                pending.Request = request;
             return;
         }
         _pending[request.Key] = new Pending(request, [caller], _clock.Now, _clock.Now + _settings.SpawnTimeout);
@@ -279,7 +282,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     /// <summary>A key's request and its callers; <see cref="SentAt"/> is MaxValue while queued.</summary>
     private sealed class Pending(SpawnRequest request, List<IActorRef> callers, TimeSpan since, TimeSpan deadline)
     {
-        public SpawnRequest Request { get; } = request;
+        public SpawnRequest Request { get; set; } = request;
         public List<IActorRef> Callers { get; } = callers;
         public TimeSpan Since { get; } = since;
         public TimeSpan Deadline { get; } = deadline;

@@ -12,12 +12,17 @@ namespace ProcessRegistry.Akka.Spawning;
 /// </summary>
 /// <remarks>
 /// A request read from the wire that a node refuses (a type it does not allow, arguments it
-/// cannot read) has no props and says why in <paramref name="Refusal"/>.
+/// cannot read) has no props and says why in <paramref name="Refusal"/>. A
+/// <paramref name="Revival"/> is a durable keeper's: it starts the key only if the durable set of
+/// the node that would start it still lists the key running on a gone node, and on no member.
 /// </remarks>
-internal sealed record SpawnRequest(string Key, Props? Props, byte[] Arguments, string? Refusal = null, string? Kind = null)
+internal sealed record SpawnRequest(string Key, Props? Props, byte[] Arguments, string? Refusal = null, string? Kind = null, bool Revival = false)
 {
     /// <summary>A request by kind: the key and the kind's name are all it carries.</summary>
     public static SpawnRequest OfKind(string key, string kind) => new(key, null, PropsWire.NoArguments, Kind: kind);
+
+    /// <summary>A durable keeper's request for a key left without a node (see <see cref="Revival"/>).</summary>
+    public static SpawnRequest Revive(string key, string kind) => OfKind(key, kind) with { Revival = true };
 }
 
 /// <summary>

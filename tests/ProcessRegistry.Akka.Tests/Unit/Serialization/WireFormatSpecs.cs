@@ -144,6 +144,7 @@ public sealed class WireFormatSpecs : IDisposable
             new SpawnRequest("room/y", Props.Create<DefaultLogger>(), PropsWire.NoArguments),
         ]));
         yield return ("spawn-batch-kinds", new SpawnBatch(4, [SpawnRequest.OfKind("room/k", "room"), SpawnRequest.OfKind("room/l", "room")]));
+        yield return ("spawn-batch-revival", new SpawnBatch(4, [SpawnRequest.Revive("room/r", "room"), SpawnRequest.OfKind("room/l", "room")]));
         var client = Pid(NodeA, "system/process-registry-spawn", 12);
         yield return ("start-batch", new StartBatch([
             (SpawnRequest.OfKind("room/k", "room"), client),
@@ -155,6 +156,14 @@ public sealed class WireFormatSpecs : IDisposable
         yield return ("prepare-successors", new PrepareSuccessors([("room/lobby", "room"), ("room/b", "room")]));
         yield return ("successors-ready", new SuccessorsReady([("room/lobby", ofB.Pid)]));
         yield return ("register-successors", new RegisterSuccessors([("room/lobby", 638_000_000_000_000_002)]));
+        var gone = new UniqueAddress(Address.Parse("akka.tcp://golden@10.0.0.3:2552"), 33);
+        // Written in an order other than the wire's: nodes and keys are sorted on the way out.
+        var durable = DurableBucket.Empty
+            .Edit(OwnerB, entries => entries.SetItem("room/z", new DurableSlice.Entry("room", Running: true)).SetItem("room/b", new DurableSlice.Entry("room", Running: false)))
+            .Edit(OwnerA, entries => entries.SetItem("room/lobby", new DurableSlice.Entry("room", Running: true)))
+            .Edit(gone, entries => entries.SetItem("room/old", new DurableSlice.Entry("room", Running: true)))
+            .Retire(gone);
+        yield return ("durable-bucket", durable);
     }
 
     private IActorRef Pid(Address node, string path, long uid) => _system.Provider.ResolveActorRef($"{node}/{path}#{uid}");
