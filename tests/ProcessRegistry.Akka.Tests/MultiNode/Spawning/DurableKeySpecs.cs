@@ -53,13 +53,7 @@ public sealed class DurableKeySpecs(ITestOutputHelper output) : ClusterSpec(outp
     [Fact]
     public async Task A_durable_key_whose_process_stopped_by_itself_does_not_start_again_when_its_node_goes()
     {
-        var nodes = await StartCluster(3);
-        await AwaitSpawnRegions(nodes);
-        var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
-        var (keptProps, keptRun) = CountedProcess.ForNewRun();
-        AddKinds(nodes, keptProps, keptProps);
-        var kept = await SpawnAll(nodes, "stopping", Kept, 60);
-        var onC = KeysOn(a, c, kept);
+        var (a, b, c, keptRun, kept, onC) = await ThreeNodesWithDurableKeys("stopping");
         var stopped = onC.Take(onC.Count / 2).ToList();
         foreach (var key in stopped)
             a.Registry().GetPid(key)!.Tell("stop");
@@ -86,14 +80,7 @@ public sealed class DurableKeySpecs(ITestOutputHelper output) : ClusterSpec(outp
     [Fact]
     public async Task A_key_taken_over_from_a_gone_node_that_stops_by_itself_does_not_start_again_and_the_gone_nodes_slice_is_retired()
     {
-        var nodes = await StartCluster(3);
-        await AwaitSpawnRegions(nodes);
-        var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
-        var (keptProps, keptRun) = CountedProcess.ForNewRun();
-        AddKinds(nodes, keptProps, keptProps);
-        var kept = await SpawnAll(nodes, "taken", Kept, 60);
-        var onC = KeysOn(a, c, kept);
-        Assert.NotEmpty(onC);
+        var (a, b, c, keptRun, kept, onC) = await ThreeNodesWithDurableKeys("taken");
         var gone = Cluster.Get(c).SelfUniqueAddress;
 
         Cluster.Get(a).Down(AddressOf(c));
@@ -145,6 +132,19 @@ public sealed class DurableKeySpecs(ITestOutputHelper output) : ClusterSpec(outp
         await AwaitAssertAsync(() => Assert.True(a.Registry().IsRegistered("good/orphan")), Patience);
         await AssertStays(() => CountedProcess.StartsOf(keptRun) == 1, "an ill-formed entry started a process");
         Assert.All(entries.Keys.Where(key => key != "good/orphan"), key => Assert.False(a.Registry().IsRegistered(key)));
+    }
+
+    /// <summary>Three nodes running 60 durable keys named after <paramref name="prefix"/>, spawned from each in turn, and those that run on the third.</summary>
+    private async Task<(ActorSystem A, ActorSystem B, ActorSystem C, string Run, string[] Kept, List<string> OnC)> ThreeNodesWithDurableKeys(string prefix)
+    {
+        var nodes = await StartCluster(3);
+        await AwaitSpawnRegions(nodes);
+        var (keptProps, keptRun) = CountedProcess.ForNewRun();
+        AddKinds(nodes, keptProps, keptProps);
+        var kept = await SpawnAll(nodes, prefix, Kept, 60);
+        var onC = KeysOn(nodes[0], nodes[2], kept);
+        Assert.NotEmpty(onC);
+        return (nodes[0], nodes[1], nodes[2], keptRun, kept, onC);
     }
 
     /// <summary>The keys the durable set in <paramref name="node"/>'s replica lists running on some node.</summary>

@@ -96,6 +96,20 @@ public sealed class WireFormatSpecs : IDisposable
         Assert.Throws<SerializationException>(() => serializer.FromBinary([], serializer.Manifest(SnapshotRequest.Instance)));
     }
 
+    [Fact]
+    public void A_spawn_request_of_a_form_this_build_does_not_know_is_refused_by_its_tag()
+    {
+        var batch = new SpawnBatch(4, [SpawnRequest.OfKind("room/k", "room")]);
+        var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerFor(batch);
+        var bytes = serializer.ToBinary(batch);
+        // Version, shard, no props shapes, one request, the key's length and its six characters: the tag.
+        const int tag = 1 + 1 + 1 + 1 + 1 + 6;
+        Assert.Equal(1, bytes[tag]);
+        bytes[tag] = 7;
+        var refused = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, serializer.Manifest(batch)));
+        Assert.Contains("tag 7", refused.Message);
+    }
+
     /// <summary>"serializer-id manifest hex"</summary>
     private string Write(object message)
     {
