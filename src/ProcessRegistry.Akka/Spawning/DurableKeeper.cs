@@ -43,6 +43,11 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     private IActorRef _agent = ActorRefs.Nobody;
     // Keys without a live node that this keeper asked for, and when.
     private readonly Dictionary<string, TimeSpan> _asked = new(StringComparer.Ordinal);
+    // Nodes with slices that are not members, and since when this keeper has seen them so. A
+    // slice is retired only after RetireAfterChecks checks: a node that just joined may write its
+    // slice before this node sees it join, and a retired node could never write its slice again.
+    private readonly Dictionary<UniqueAddress, TimeSpan> _goneSince = new();
+    private const int RetireAfterChecks = 5;
     private readonly FlushPacing _writes;
     private bool _orphansMayExist;
 
@@ -273,7 +278,9 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
             {
                 if (members.Contains(node)) continue;
                 waiting++;
-                if (bucket.TakenOver(node, members))
+                if (!_goneSince.TryGetValue(node, out var goneSince))
+                    _goneSince[node] = goneSince = now;
+                if (now - goneSince >= _settings.DurableCheckInterval * RetireAfterChecks && bucket.TakenOver(node, members))
                 {
                     WriteToAll(index, set => set.TakenOver(node, Members()) ? set.Retire(node) : set);
                     continue;
@@ -296,7 +303,11 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
             }
         }
         _orphansMayExist = waiting > 0;
-        if (waiting == 0) _asked.Clear();
+        foreach (var member in _goneSince.Keys.Where(members.Contains).ToList())
+            _goneSince.Remove(member);
+        if (waiting > 0) return;
+        _asked.Clear();
+        _goneSince.Clear();
     }
 
     /// <summary>
