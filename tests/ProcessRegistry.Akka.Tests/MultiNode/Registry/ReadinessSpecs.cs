@@ -12,7 +12,8 @@ public sealed class ReadinessSpecs(ITestOutputHelper output) : ClusterSpec(outpu
     public async Task A_joining_node_is_ready_only_once_it_holds_every_entry_its_peers_had()
     {
         var nodes = await StartCluster(2);
-        Assert.All(nodes, node => Assert.True(node.Registry().IsReady, node.Registry().NotReadyReason));
+        // The registry hears that its node is Up by a subscription, a moment after the cluster's own view says so.
+        await AwaitAssertAsync(() => Assert.All(nodes, node => Assert.True(node.Registry().IsReady, node.Registry().NotReadyReason)), Patience);
         await nodes[0].Registry().RegisterMany(Enumerable.Range(0, 3000).Select(i => ($"ready/a/{i}", SpawnProcess(nodes[0]))).ToList());
         await nodes[1].Registry().RegisterMany(Enumerable.Range(0, 3000).Select(i => ($"ready/b/{i}", SpawnProcess(nodes[1]))).ToList());
         await AwaitAssertAsync(() => Assert.All(nodes, node => Assert.Equal(6000, node.Registry().Count)), Patience);
