@@ -265,16 +265,21 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
         var kind = _kindOf.Remove(process, out var known) ? known : null;
         if (!_keyOf.Remove(process, out var key)) return;
         var byItself = !ShuttingDown();
+        var starting = _starting.TryGetValue(key, out var started) && started.Process.Equals(process) ? started : null;
+        // Its end (a system message) can overtake the registry's answer in this mailbox: the view
+        // says whether the registry took it.
+        var registered = starting?.Record ?? (_view.TryGet(key, out var record) && record.Pid.Equals(process) ? record : null);
+        kind ??= registered is not null ? starting?.Kind : null;
         // A durable key stays in the set until its process stops by itself, not with its node.
-        if (kind is { Durable: true } && byItself)
+        if (kind is { Durable: true } && byItself && failure is null)
             _durableKeeper.Tell(new DurableStopped(key, kind.Name, LocalOnly.Mark));
-        if (!_starting.TryGetValue(key, out var starting) || !starting.Process.Equals(process)) return;
+        if (starting is null) return;
         _starting.Remove(key);
-        // A durable process that registered, then stopped by itself before the durable set had it,
-        // ran: its callers get it, as they would have a moment later. Asking again would start a
-        // key that stopped by itself (the durable keeper's own request, for one).
+        // A durable process that registered, then stopped by itself before its callers heard of it,
+        // ran: they get it, as they would have a moment later. Asking again would start a key that
+        // stopped by itself (a durable keeper's revival, for one).
         var result = failure is not null ? SpawnResult.Failed(key, $"The process for key '{key}' failed to start: {failure.Message}")
-            : starting.Record is { } registered && byItself ? SpawnResult.Holder(registered)
+            : registered is not null && byItself && kind is { Durable: true } ? SpawnResult.Holder(registered)
             : SpawnResult.AskAgain(key);
         foreach (var client in starting.Clients)
             _answers.Answer(client, result);
