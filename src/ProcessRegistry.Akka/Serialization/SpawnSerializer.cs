@@ -233,7 +233,7 @@ internal sealed class SpawnSerializer(ExtendedActorSystem system) : RegistrySeri
                 continue;
             }
             if (tag != PropsTag)
-                throw new SerializationException($"Unknown request tag {tag} for key '{WellFormedText.Printable(key.Length > 64 ? key[..64] : key)}'.");
+                throw new SerializationException($"Unknown request tag {tag} for key '{WellFormedText.Excerpt(key)}'.");
             var (shape, refusal) = shapes[reader.Read7BitEncodedInt()];
             var arguments = reader.ReadBytes(reader.Read7BitEncodedInt());
             requests[i] = shape is null

@@ -205,10 +205,9 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     /// </summary>
     private void Written(DurableWrite write)
     {
-        if (write.Started.Count > 0)
-            WriteToAll(write.Bucket, set => set);
-        if (write.Started.Count > 0)
-            write.Agent.Tell(new DurableWritten(write.Started, LocalOnly.Mark));
+        if (write.Started.Count == 0) return;
+        WriteToAll(write.Bucket, set => set);
+        write.Agent.Tell(new DurableWritten(write.Started, LocalOnly.Mark));
     }
 
     /// <summary>
@@ -235,10 +234,10 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
         var slices = read.Slices;
         foreach (var (node, slice) in read.Slices)
         {
-            var illFormed = slice.Entries.Keys.Where(key => !WellFormed(key, slice.Entries[key])).ToList();
+            var illFormed = slice.Entries.Where(entry => !WellFormed(entry.Key, entry.Value)).Select(entry => entry.Key).ToList();
             if (illFormed.Count == 0) continue;
             foreach (var key in illFormed)
-                _log.Warning("Ignored an ill-formed entry of the durable set under key [{0}].", WellFormedText.Printable(key.Length > 64 ? key[..64] : key));
+                _log.Warning("Ignored an ill-formed entry of the durable set under key [{0}].", WellFormedText.Excerpt(key));
             slices = slices.SetItem(node, new DurableSlice(slice.Version, slice.Entries.RemoveRange(illFormed)));
         }
         _set[bucket] = ReferenceEquals(slices, read.Slices) ? read : new DurableBucket(slices, read.Retired);
@@ -269,6 +268,7 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     {
         if (!_orphansMayExist || !Membership.IsUp(_cluster.SelfMember)) return;
         var members = Members();
+        var self = _cluster.SelfUniqueAddress;
         var now = _clock.Now;
         var waiting = 0;
         for (var index = 0; index < _set.Length; index++)
@@ -294,7 +294,6 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
                     _spawnClient.Tell(SpawnRequest.Revive(key, entry.Kind), Self);
                 }
             }
-            var self = _cluster.SelfUniqueAddress;
             if (bucket.SliceOf(self).Entries.Any(entry => !entry.Value.Running && !bucket.RunsOnGoneNode(entry.Key, members)))
             {
                 waiting++;

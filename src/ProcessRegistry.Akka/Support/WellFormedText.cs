@@ -23,4 +23,7 @@ internal static class WellFormedText
 
     /// <summary>A name for an error message, with lone surrogates shown as escapes.</summary>
     public static string Printable(string text) => string.Concat(text.Select(c => char.IsSurrogate(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+
+    /// <summary>The first <paramref name="length"/> characters of untrusted text, printable, for a log line or an error.</summary>
+    public static string Excerpt(string text, int length = 64) => Printable(text.Length > length ? text[..length] : text);
 }
