@@ -120,10 +120,10 @@ public sealed class ClusterProcessRegistry : IExtension
     /// lose messages that a fresh process (spawned, or registered anew) should get.
     /// </summary>
     private bool TryRead(string key, out EntryRecord entry) =>
-        _view.TryGet(key, out entry) && !Processes.IsKnownDead(entry.Pid);
+        _view.TryGet(key, out entry) && !entry.PidKnownDead;
 
     /// <summary>The records of this node's replica, but those of this node's processes that already stopped.</summary>
-    private IEnumerable<EntryRecord> LiveEntries => _view.Entries.Where(e => !Processes.IsKnownDead(e.Pid));
+    private IEnumerable<EntryRecord> LiveEntries => _view.Entries.Where(e => !e.PidKnownDead);
 
     /// <summary>
     /// The process registered under <paramref name="key"/>; when there is none, exactly one is

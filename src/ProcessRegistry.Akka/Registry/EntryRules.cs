@@ -17,7 +17,7 @@ internal sealed class EntryRules(UniqueAddress self, ProcessRegistrySettings set
         if (KeyLimits.Violation(record.Key, settings) is { } key) return key;
         if (record.RegisteredAtTicks < 0 || record.RegisteredAtTicks > Math.Min(latest, DateTime.MaxValue.Ticks))
             return $"its registration time {record.RegisteredAtTicks} is not between 0 and this node's clock plus max-clock-lead";
-        if (!owner.Equals(self) && !ReferenceEquals(record.Pid.Path.Address, owner.Address) && !record.Pid.Path.Address.Equals(owner.Address))
+        if (!owner.Equals(self) && record.PidAddress is var home && !ReferenceEquals(home, owner.Address) && !home.Equals(owner.Address))
             return $"its process {record.Pid.Path} does not live on its owner";
         if (record.Metadata.Count > 0 && MetadataLimits.Violation(record.Metadata!, settings) is { } metadata) return metadata;
         return null;

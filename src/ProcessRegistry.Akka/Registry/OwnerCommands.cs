@@ -58,7 +58,7 @@ internal sealed class OwnerCommands(
         }
         if (!command.Force)
         {
-            var holder = owned?.Pid ?? (writer.View.TryGet(command.Key, out var seen) && !Processes.IsKnownDead(seen.Pid) ? seen.Pid : null);
+            var holder = owned?.Pid ?? (writer.View.TryGet(command.Key, out var seen) && !seen.PidKnownDead ? seen.Pid : null);
             if (holder is not null && !holder.Equals(command.Pid))
             {
                 sender.Tell(new RegisterTaken(command.Key, holder));
@@ -92,7 +92,7 @@ internal sealed class OwnerCommands(
             sender.Tell(new UnregisterReply(true, command.Key, tombstone));
             return;
         }
-        if (command.Pid is null && writer.View.TryGet(command.Key, out var entry) && !Processes.IsLocal(entry.Pid))
+        if (command.Pid is null && writer.View.TryGet(command.Key, out var entry) && !entry.PidIsLocal)
         {
             Forward(entry.Owner.Address, command with { Pid = entry.Pid }, command.Key, sender);
             return;
@@ -110,7 +110,7 @@ internal sealed class OwnerCommands(
         }
         if (!books.TryGet(command.Key, out var owned))
         {
-            if (writer.View.TryGet(command.Key, out var entry) && !Processes.IsLocal(entry.Pid))
+            if (writer.View.TryGet(command.Key, out var entry) && !entry.PidIsLocal)
                 Forward(entry.Owner.Address, command, command.Key, sender);
             else
                 sender.Tell(new NotRegistered(command.Key));

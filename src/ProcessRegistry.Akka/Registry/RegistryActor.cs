@@ -105,7 +105,7 @@ internal sealed class RegistryActor : ReceiveActor, IWithTimers
         // sent when this instance meets it (MemberUp from the initial cluster state).
         foreach (var entry in _view.Entries)
         {
-            if (Processes.IsLocal(entry.Pid))
+            if (entry.PidIsLocal)
                 _books.Adopt(entry);
         }
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,

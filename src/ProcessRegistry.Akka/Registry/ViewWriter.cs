@@ -131,7 +131,7 @@ internal sealed class ViewWriter(LocalView view, RegistryEventPublisher events, 
             return;
         }
         view.Set(record);
-        if (current.Pid.Equals(record.Pid))
+        if (current.SamePid(record))
         {
             if (events.Wanted && !SameMetadata(current.Metadata, record.Metadata))
                 events.Publish(new ProcessUpdated(current.ToEntry(), record.ToEntry()));

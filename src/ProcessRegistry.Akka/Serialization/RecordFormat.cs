@@ -48,7 +48,7 @@ internal sealed class RecordFormat(ExtendedActorSystem system)
         foreach (var record in records)
         {
             if (IsOnOwner(record))
-                parents.TryAdd(record.Pid.Path.Parent, parents.Count);
+                parents.TryAdd(record.PidParts?.Parent ?? record.Pid.Path.Parent, parents.Count);
         }
         writer.Write7BitEncodedInt(parents.Count);
         foreach (var parent in parents.Keys)
@@ -107,7 +107,13 @@ internal sealed class RecordFormat(ExtendedActorSystem system)
         writer.Write(record.Key);
         var onOwner = IsOnOwner(record);
         writer.Write(onOwner);
-        if (onOwner)
+        if (record.PidParts is { } parts)
+        {
+            writer.Write7BitEncodedInt(tables.Parents[parts.Parent]);
+            writer.Write(parts.Name);
+            writer.Write(parts.Uid);
+        }
+        else if (onOwner)
         {
             var path = record.Pid.Path;
             writer.Write7BitEncodedInt(tables.Parents[path.Parent]);
@@ -153,15 +159,20 @@ internal sealed class RecordFormat(ExtendedActorSystem system)
         var removed = reader.ReadByte();
         if (View is { } view && view.TryGet(key, out var known) && known.Version == version && known.Owner.Equals(owner))
             return known;
-        var pid = parent is null
-            ? system.Provider.ResolveActorRef(fullPath!)
-            : _remoteRefs.Resolve(new ChildActorPath(parent, name!, uid));
-        return new EntryRecord(key, pid, owner, metadata, registeredAt, version,
-            removed == 0 ? null : (UnregisterReason)(removed - 1));
+        var removedBecause = removed == 0 ? null : (UnregisterReason?)(removed - 1);
+        if (parent is null)
+            return new EntryRecord(key, system.Provider.ResolveActorRef(fullPath!), owner, metadata, registeredAt, version, removedBecause);
+        // Another node's process stays in parts until something reads it; this node's own is
+        // resolved now, so that its liveness can be checked on every read.
+        return _remoteRefs.IsOtherNode(parent.Address)
+            ? new EntryRecord(key, new PeerPid(_remoteRefs, parent, name!, uid), owner, metadata, registeredAt, version, removedBecause)
+            : new EntryRecord(key, _remoteRefs.Resolve(new ChildActorPath(parent, name!, uid)), owner, metadata, registeredAt, version, removedBecause);
     }
 
     private bool IsOnOwner(EntryRecord record)
     {
+        // Parts are only ever made for a pid on its owner.
+        if (record.PidParts is not null) return true;
         var home = record.Pid is IInternalActorRef { IsLocal: true } ? system.Provider.DefaultAddress : record.Pid.Path.Address;
         return home.Equals(record.Owner.Address);
     }

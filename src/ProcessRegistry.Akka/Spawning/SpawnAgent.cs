@@ -176,7 +176,7 @@ internal sealed partial class SpawnAgent : UntypedActor, IWithTimers
     /// a conflict) is not the key's process any more: the key gets a fresh one.
     /// </summary>
     private EntryRecord? HolderHere(string key) =>
-        _view.TryGet(key, out var record) && record.Owner.Equals(_self) && !Processes.IsKnownDead(record.Pid)
+        _view.TryGet(key, out var record) && record.Owner.Equals(_self) && !record.PidKnownDead
             ? record
             : null;
 

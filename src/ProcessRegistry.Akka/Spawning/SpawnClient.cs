@@ -109,7 +109,7 @@ internal sealed class SpawnClient : UntypedActor, IWithTimers
     {
         // Registered while the request was on its way here (by another node's spawn, say); not a
         // record of a node that was removed, which this node's registry may not have pruned yet.
-        if (_view.TryGet(request.Key, out var known) && !Processes.IsKnownDead(known.Pid) && IsMember(known.Owner))
+        if (_view.TryGet(request.Key, out var known) && !known.PidKnownDead && IsMember(known.Owner))
         {
             caller.Tell(known.Pid);
             return;

@@ -118,7 +118,7 @@ internal sealed class SpawnHost : UntypedActor, IWithTimers
     /// </summary>
     private Address? HolderNode(string key)
     {
-        if (!_view.TryGet(key, out var record) || Processes.IsKnownDead(record.Pid)) return null;
+        if (!_view.TryGet(key, out var record) || record.PidKnownDead) return null;
         _placed.Remove(key);
         return IsMember(record.Owner.Address) ? record.Owner.Address : null;
     }

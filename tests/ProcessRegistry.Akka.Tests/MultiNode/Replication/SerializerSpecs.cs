@@ -92,6 +92,50 @@ public sealed class SerializerSpecs(ITestOutputHelper output) : ClusterSpec(outp
     }
 
     [Fact]
+    public async Task Another_nodes_pid_is_read_in_parts_writes_the_same_bytes_unbuilt_and_once_read_reaches_its_process()
+    {
+        var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
+        var ownerA = Cluster.Get(a).SelfUniqueAddress;
+        var ownerB = Cluster.Get(b).SelfUniqueAddress;
+        var probe = CreateTestProbe(a);
+        var onB = await a.ActorSelection(SpawnProcess(b, "own").Path.ToStringWithAddress(AddressOf(b))).ResolveOne(Patience);
+        var records = new[]
+        {
+            new EntryRecord("room/1", probe.Ref, ownerA, ImmutableDictionary<string, string>.Empty, 1, 10, null),
+            new EntryRecord("room/2", onB, ownerB, ImmutableDictionary<string, string>.Empty, 2, 11, null),
+        };
+        var bucket = new RegistryBucket(
+            ImmutableDictionary<UniqueAddress, RegistrySlice>.Empty
+                .Add(ownerA, RegistrySlice.Of(20, [records[0]]))
+                .Add(ownerB, RegistrySlice.Of(21, [records[1]])),
+            ImmutableHashSet<UniqueAddress>.Empty);
+
+        var read = (RegistryBucket)RoundTrip(a, b, bucket);
+        var ofA = read.SliceOf(ownerA).Records[0];
+        var ofB = read.SliceOf(ownerB).Records[0];
+
+        Assert.NotNull(ofA.PidParts);
+        Assert.Null(ofB.PidParts);
+        Assert.True(ofB.PidIsLocal);
+        Assert.Equal(AddressOf(a), ofA.PidAddress);
+        var unbuilt = Bytes(b, read);
+        var twin = (RegistryBucket)RoundTrip(a, b, bucket);
+        Assert.Equal(twin.SliceOf(ownerA).Records[0], ofA);
+        Assert.True(ofA.SamePid(twin.SliceOf(ownerA).Records[0]));
+
+        ofA.Pid.Tell("through the read pid");
+        probe.ExpectMsg("through the read pid");
+        Assert.Null(ofA.PidParts);
+        Assert.Equal(FullPath(probe.Ref, a), FullPath(ofA.Pid, b));
+        Assert.Equal(unbuilt, Bytes(b, read));
+        Assert.Equal(Bytes(a, bucket), unbuilt);
+        // One built, its twin still in parts: still the same process, and the same record.
+        Assert.NotNull(twin.SliceOf(ownerA).Records[0].PidParts);
+        Assert.True(ofA.SamePid(twin.SliceOf(ownerA).Records[0]));
+        Assert.Equal(ofA, twin.SliceOf(ownerA).Records[0]);
+    }
+
+    [Fact]
     public async Task A_record_the_readers_view_already_holds_is_read_as_that_very_instance()
     {
         var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };

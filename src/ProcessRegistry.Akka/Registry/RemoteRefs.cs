@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Remote;
 
-namespace ProcessRegistry.Akka.Serialization;
+namespace ProcessRegistry.Akka.Registry;
 
 /// <summary>
 /// Refs to processes of other nodes, made from their paths the way the provider makes them, but
@@ -24,14 +24,23 @@ internal sealed class RemoteRefs
     public IActorRef Resolve(ActorPath path)
     {
         if (_system.Provider is not RemoteActorRefProvider remote) return _system.Provider.ResolveActorRef(path);
-        if (!_localAddressFor.TryGetValue(path.Address, out var local))
+        return LocalAddressFor(remote, path.Address) is { } local
+            ? new RemoteActorRef(remote.Transport, local, path, (IInternalActorRef)ActorRefs.Nobody, Props.None, Deploy.None)
+            : remote.ResolveActorRef(path);
+    }
+
+    /// <summary>Whether processes at <paramref name="address"/> live on another node than this one.</summary>
+    public bool IsOtherNode(Address address) =>
+        _system.Provider is RemoteActorRefProvider remote && LocalAddressFor(remote, address) is not null;
+
+    private Address? LocalAddressFor(RemoteActorRefProvider remote, Address address)
+    {
+        if (!_localAddressFor.TryGetValue(address, out var local))
         {
             if (_localAddressFor.Count >= Capacity) _localAddressFor.Clear();
-            local = remote.HasAddress(path.Address) ? null : remote.Transport.LocalAddressForRemote(path.Address);
-            _localAddressFor[path.Address] = local;
+            local = remote.HasAddress(address) ? null : remote.Transport.LocalAddressForRemote(address);
+            _localAddressFor[address] = local;
         }
-        return local is null
-            ? remote.ResolveActorRef(path)
-            : new RemoteActorRef(remote.Transport, local, path, (IInternalActorRef)ActorRefs.Nobody, Props.None, Deploy.None);
+        return local;
     }
 }
