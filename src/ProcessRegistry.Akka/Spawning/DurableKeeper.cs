@@ -50,6 +50,8 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     private const int RetireAfterChecks = 5;
     private readonly FlushPacing _writes;
     private bool _orphansMayExist;
+    // Buckets whose forgery this keeper reported, so a forged bucket is reported once.
+    private readonly HashSet<int> _forgeriesReported = new();
 
     public DurableKeeper(ProcessRegistrySettings settings, RegistryClock clock, IActorRef replicator, IActorRef spawnClient, SpawnKinds kinds, LocalView view)
     {
@@ -241,6 +243,22 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
             slices = slices.SetItem(node, new DurableSlice(slice.Version, slice.Entries.RemoveRange(illFormed)));
         }
         _set[bucket] = ReferenceEquals(slices, read.Slices) ? read : new DurableBucket(slices, read.Retired);
+        ReportForgery(bucket, read);
+    }
+
+    /// <summary>
+    /// DData merges do not say who wrote what, so any member can retire a live node, or give that
+    /// node's slice a version it can never pass; either makes the node's later writes to the
+    /// bucket lose for good. Neither can be undone inside the CRDT, so it is reported loudly.
+    /// </summary>
+    private void ReportForgery(int bucket, DurableBucket read)
+    {
+        var self = _cluster.SelfUniqueAddress;
+        var forgery = read.Retired.Contains(self) ? "retires this node, a member"
+            : read.SliceOf(self).Version > DurableSlice.HighestHonestVersion ? $"gives this node's slice version {read.SliceOf(self).Version}, which this node never wrote"
+            : null;
+        if (forgery is null || !_forgeriesReported.Add(bucket)) return;
+        _log.Error("The durable set's bucket {0} {1}: another member forged it. Durable keys this node starts in that bucket are no longer kept.", _keys[bucket].Id, forgery);
     }
 
     private bool WellFormed(string key, DurableSlice.Entry entry) =>

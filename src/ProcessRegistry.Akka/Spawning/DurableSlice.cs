@@ -18,6 +18,12 @@ internal sealed class DurableSlice
 
     public long Version { get; }
 
+    /// <summary>
+    /// A node advances its slice by one per write, so it cannot honestly reach this (2^62) in any
+    /// lifetime; a higher version was forged by another member, and the next one would overflow.
+    /// </summary>
+    public const long HighestHonestVersion = 1L << 62;
+
     /// <summary>By key, ordinal: the order every replica serializes in (the replicator's digests compare bytes).</summary>
     public ImmutableSortedDictionary<string, Entry> Entries { get; }
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using Akka.Event;
 using ProcessRegistry.Akka.Spawning;
 using ProcessRegistry.Akka.Tests.Infrastructure;
 using Xunit;
@@ -132,6 +133,36 @@ public sealed class DurableKeySpecs(ITestOutputHelper output) : ClusterSpec(outp
         await AwaitAssertAsync(() => Assert.True(a.Registry().IsRegistered("good/orphan")), Patience);
         await AssertStays(() => CountedProcess.StartsOf(keptRun) == 1, "an ill-formed entry started a process");
         Assert.All(entries.Keys.Where(key => key != "good/orphan"), key => Assert.False(a.Registry().IsRegistered(key)));
+    }
+
+    [Fact]
+    public async Task A_member_that_retires_a_live_node_or_forges_its_slice_version_is_reported_as_an_error_on_that_node()
+    {
+        var (a, b) = await StartCluster(2) switch { var nodes => (nodes[0], nodes[1]) };
+        var errors = CreateTestProbe(a);
+        a.EventStream.Subscribe(errors.Ref, typeof(Error));
+        var victim = Cluster.Get(a).SelfUniqueAddress;
+        var retiring = new DurableBucketKey(ProcessRegistrySettings.DurableKeyPrefix + "3");
+        var pushing = new DurableBucketKey(ProcessRegistrySettings.DurableKeyPrefix + "4");
+
+        // Written by b into a's replica through the wire format, as a hostile member would.
+        await Forge(b, retiring, set => set.Retire(victim));
+        await Forge(b, pushing, set => new DurableBucket(set.Slices.SetItem(victim, new DurableSlice(long.MaxValue, DurableSlice.Empty.Entries)), set.Retired));
+
+        var reported = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var error = await errors.FishForMessageAsync<Error>(e => e.Message.ToString()!.Contains("forged"), Patience);
+            reported.Add(error.Message.ToString()!);
+        }
+        Assert.Single(reported, message => message.Contains(retiring.Id) && message.Contains("retires this node"));
+        Assert.Single(reported, message => message.Contains(pushing.Id) && message.Contains(long.MaxValue.ToString()));
+    }
+
+    private async Task Forge(ActorSystem by, DurableBucketKey bucket, Func<DurableBucket, DurableBucket> forge)
+    {
+        var written = await by.Registry().Replicator.Ask<IUpdateResponse>(Dsl.Update(bucket, DurableBucket.Empty, new WriteAll(Patience), forge), Patience);
+        Assert.True(written.IsSuccessful);
     }
 
     /// <summary>Three nodes running 60 durable keys named after <paramref name="prefix"/>, spawned from each in turn, and those that run on the third.</summary>
