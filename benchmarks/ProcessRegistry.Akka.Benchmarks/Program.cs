@@ -196,6 +196,7 @@ switch (mode)
         Console.WriteLine($"| distributed-key-count | {scale.Buckets} | |");
         Console.WriteLine($"| registering all, until all 3 nodes hold every entry | {scale.Registering.TotalSeconds:F1} s | |");
         Console.WriteLine($"| managed memory per entry per node | {scale.BytesPerEntryPerNode:F0} B | ConcurrentDictionary<string, IActorRef>: {scale.FloorBytesPerEntry:F0} B |");
+        Console.WriteLine($"| the same once every pid was read on every node | {scale.BytesPerEntryPerNodeAllRead:F0} B | |");
         Console.WriteLine($"| a new node (another process) holds every entry, from its start | {scale.JoinerFromStart.TotalSeconds:F1} s | |");
         Console.WriteLine($"| the same, from the moment it is Up | {scale.JoinerFromUp.TotalSeconds:F1} s | |");
         Console.WriteLine($"| GetPid hit at this size | {scale.LookupNanos:F1} ns | ConcurrentDictionary.TryGetValue: {scale.FloorLookupNanos:F1} ns |");
