@@ -48,7 +48,7 @@ internal sealed class RecordFormat(ExtendedActorSystem system)
         foreach (var record in records)
         {
             if (IsOnOwner(record))
-                parents.TryAdd(record.PidParts?.Parent ?? record.Pid.Path.Parent, parents.Count);
+                parents.TryAdd(PathOnOwner(record).Parent, parents.Count);
         }
         writer.Write7BitEncodedInt(parents.Count);
         foreach (var parent in parents.Keys)
@@ -107,18 +107,12 @@ internal sealed class RecordFormat(ExtendedActorSystem system)
         writer.Write(record.Key);
         var onOwner = IsOnOwner(record);
         writer.Write(onOwner);
-        if (record.PidParts is { } parts)
+        if (onOwner)
         {
-            writer.Write7BitEncodedInt(tables.Parents[parts.Parent]);
-            writer.Write(parts.Name);
-            writer.Write(parts.Uid);
-        }
-        else if (onOwner)
-        {
-            var path = record.Pid.Path;
-            writer.Write7BitEncodedInt(tables.Parents[path.Parent]);
-            writer.Write(path.Name);
-            writer.Write(path.Uid);
+            var (parent, name, uid) = PathOnOwner(record);
+            writer.Write7BitEncodedInt(tables.Parents[parent]);
+            writer.Write(name);
+            writer.Write(uid);
         }
         else
         {
@@ -160,13 +154,22 @@ internal sealed class RecordFormat(ExtendedActorSystem system)
         if (View is { } view && view.TryGet(key, out var known) && known.Version == version && known.Owner.Equals(owner))
             return known;
         var removedBecause = removed == 0 ? null : (UnregisterReason?)(removed - 1);
-        if (parent is null)
-            return new EntryRecord(key, system.Provider.ResolveActorRef(fullPath!), owner, metadata, registeredAt, version, removedBecause);
         // Another node's process stays in parts until something reads it; this node's own is
         // resolved now, so that its liveness can be checked on every read.
-        return _remoteRefs.IsOtherNode(parent.Address)
-            ? new EntryRecord(key, new PeerPid(_remoteRefs, parent, name!, uid), owner, metadata, registeredAt, version, removedBecause)
-            : new EntryRecord(key, _remoteRefs.Resolve(new ChildActorPath(parent, name!, uid)), owner, metadata, registeredAt, version, removedBecause);
+        if (parent is not null && _remoteRefs.IsOtherNode(parent.Address))
+            return new EntryRecord(key, new PeerPid(_remoteRefs, parent, name!, uid), owner, metadata, registeredAt, version, removedBecause);
+        var pid = parent is null
+            ? system.Provider.ResolveActorRef(fullPath!)
+            : _remoteRefs.Resolve(new ChildActorPath(parent, name!, uid));
+        return new EntryRecord(key, pid, owner, metadata, registeredAt, version, removedBecause);
+    }
+
+    /// <summary>The parts a pid on its owner is written as, from the record's parts when it still has them.</summary>
+    private static (ActorPath Parent, string Name, long Uid) PathOnOwner(EntryRecord record)
+    {
+        if (record.PidParts is { } parts) return (parts.Parent, parts.Name, parts.Uid);
+        var path = record.Pid.Path;
+        return (path.Parent, path.Name, path.Uid);
     }
 
     private bool IsOnOwner(EntryRecord record)

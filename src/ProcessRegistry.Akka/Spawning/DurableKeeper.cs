@@ -254,8 +254,9 @@ internal sealed class DurableKeeper : UntypedActor, IWithTimers
     private void ReportForgery(int bucket, DurableBucket read)
     {
         var self = _cluster.SelfUniqueAddress;
+        var version = read.SliceOf(self).Version;
         var forgery = read.Retired.Contains(self) ? "retires this node, a member"
-            : read.SliceOf(self).Version > DurableSlice.HighestHonestVersion ? $"gives this node's slice version {read.SliceOf(self).Version}, which this node never wrote"
+            : version > DurableSlice.HighestHonestVersion ? $"gives this node's slice version {version}, which this node never wrote"
             : null;
         if (forgery is null || !_forgeriesReported.Add(bucket)) return;
         _log.Error("The durable set's bucket {0} {1}: another member forged it. Durable keys this node starts in that bucket are no longer kept.", _keys[bucket].Id, forgery);
