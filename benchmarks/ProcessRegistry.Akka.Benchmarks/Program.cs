@@ -199,6 +199,7 @@ switch (mode)
         Console.WriteLine($"| the same once every pid was read on every node | {scale.BytesPerEntryPerNodeAllRead:F0} B | |");
         Console.WriteLine($"| a new node (another process) holds every entry, from its start | {scale.JoinerFromStart.TotalSeconds:F1} s | |");
         Console.WriteLine($"| the same, from the moment it is Up | {scale.JoinerFromUp.TotalSeconds:F1} s | |");
+        Console.WriteLine($"| CPU meanwhile: the new node's process, the three nodes' process | {scale.JoinerCpuFromUp.TotalSeconds:F1} s, {scale.SeedsCpuFromUp.TotalSeconds:F1} s | |");
         Console.WriteLine($"| GetPid hit at this size | {scale.LookupNanos:F1} ns | ConcurrentDictionary.TryGetValue: {scale.FloorLookupNanos:F1} ns |");
         return 0;
     case "scale-joiner": // started by "scale" as the joining node's own process

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using Akka.Actor;
 using Akka.Cluster;
@@ -17,7 +18,7 @@ internal static class ScaleBenchmark
 {
     public sealed record Result(
         int Keys, int Buckets, TimeSpan Registering, double BytesPerEntryPerNode, double BytesPerEntryPerNodeAllRead, double FloorBytesPerEntry,
-        TimeSpan JoinerFromStart, TimeSpan JoinerFromUp, double LookupNanos, double FloorLookupNanos);
+        TimeSpan JoinerFromStart, TimeSpan JoinerFromUp, TimeSpan JoinerCpuFromUp, TimeSpan SeedsCpuFromUp, double LookupNanos, double FloorLookupNanos);
 
     public static async Task<Result> Run(int keys)
     {
@@ -54,32 +55,42 @@ internal static class ScaleBenchmark
         // Right after the collection above, before a joiner makes the cluster busy again.
         var (lookup, floorLookup) = MeasureLookups(nodes[2].Registry(), floor, names);
 
-        var (fromStart, fromUp) = await JoinFromAnotherProcess(Cluster.Get(nodes[0]).SelfAddress, keys, buckets);
+        var joined = await JoinFromAnotherProcess(Cluster.Get(nodes[0]).SelfAddress, keys, buckets);
         GC.KeepAlive(floor);
-        return new Result(keys, buckets, registering, perEntryPerNode, perEntryPerNodeAllRead, floorPerEntry, fromStart, fromUp, lookup, floorLookup);
+        return new Result(keys, buckets, registering, perEntryPerNode, perEntryPerNodeAllRead, floorPerEntry,
+            joined.FromStart, joined.FromUp, joined.JoinerCpu, joined.SeedsCpu, lookup, floorLookup);
     }
 
     /// <summary>
     /// The joining node is its own OS process, as in a deployment: a node in this process would
-    /// share (and wait for) the garbage collector of three nodes holding every entry.
+    /// share (and wait for) the garbage collector of three nodes holding every entry. Besides the
+    /// times, the CPU each side spends from the joiner's Up until it holds every entry, which
+    /// tells what bounds the time: the joiner taking records in, or the nodes sending them.
     /// </summary>
-    private static async Task<(TimeSpan FromStart, TimeSpan FromUp)> JoinFromAnotherProcess(Address seed, int keys, int buckets)
+    private static async Task<(TimeSpan FromStart, TimeSpan FromUp, TimeSpan JoinerCpu, TimeSpan SeedsCpu)> JoinFromAnotherProcess(Address seed, int keys, int buckets)
     {
         var clock = Stopwatch.StartNew();
         await using var joiner = NodeProcess.Start("scale-joiner", seed.ToString(), keys.ToString(), buckets.ToString());
         await joiner.Expect("UP ");
         var up = clock.Elapsed;
-        await joiner.Expect("HOLDS ALL");
-        return (clock.Elapsed, clock.Elapsed - up);
+        var seedsCpuAtUp = Process.GetCurrentProcess().TotalProcessorTime;
+        var joinerCpu = TimeSpan.FromMilliseconds(double.Parse(await joiner.Expect("HOLDS ALL"), CultureInfo.InvariantCulture));
+        var seedsCpu = Process.GetCurrentProcess().TotalProcessorTime - seedsCpuAtUp;
+        return (clock.Elapsed, clock.Elapsed - up, joinerCpu, seedsCpu);
     }
 
-    /// <summary>The joining process: joins <paramref name="seed"/>, says when it is Up and when it holds every entry.</summary>
+    /// <summary>
+    /// The joining process: joins <paramref name="seed"/>, says when it is Up, and when it holds
+    /// every entry with the CPU it spent since it was Up, in milliseconds.
+    /// </summary>
     public static async Task RunJoiner(Address seed, int keys, int buckets)
     {
         await using var cluster = await LoopbackCluster.JoinExisting(seed, $"akka.cluster.process-registry.distributed-key-count = {buckets}");
         Console.WriteLine("UP " + Cluster.Get(cluster.Nodes[0]).SelfAddress);
+        var cpuAtUp = Process.GetCurrentProcess().TotalProcessorTime;
         await Until(() => cluster.Nodes[0].Registry().Count == keys);
-        Console.WriteLine("HOLDS ALL");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtUp;
+        Console.WriteLine("HOLDS ALL " + cpu.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture));
     }
 
     private static async Task RegisterShare(ActorSystem node, int n, int nodeCount, string[] names, IActorRef[] pids)
