@@ -32,6 +32,7 @@ mode roundtrip 10000
 deployed kill-floor 50000 3
 mode placement 30000 10000 2
 mode respawn 3000 2
+mode rebalance 10000 1000
 mode scale 1000000
 echo; echo "## lookup"
 dotnet "$bench" lookup --filter '*' 2>/dev/null | grep -E '^\|' || true
