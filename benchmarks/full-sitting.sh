@@ -18,8 +18,9 @@ echo "# Sitting of $(date -u '+%Y-%m-%d %H:%M') UTC, commit $(git rev-parse --sh
 # The benchmark's own lines: tables and the lines that say what ran, not Akka's log or a stack
 # trace printed at shutdown.
 own() { grep -vE '^(\[|\s+at |\s*$)|Exception' || true; }
-mode() { echo; echo "## $*"; dotnet "$bench" "$@" 2>/dev/null | own; }
-deployed() { echo; echo "## $* (node settings)"; DOTNET_gcServer=0 DOTNET_TieredCompilation=0 dotnet "$bench" "$@" 2>/dev/null | own; }
+run() { local heading=$1; shift; echo; echo "## $heading"; dotnet "$bench" "$@" 2>/dev/null | own; }
+mode() { run "$*" "$@"; }
+deployed() { DOTNET_gcServer=0 DOTNET_TieredCompilation=0 run "$* (node settings)" "$@"; }
 
 echo; echo "## registration as deployed, beside syn (sitting.sh 3)"
 bash benchmarks/sitting.sh 3 "$syn"
